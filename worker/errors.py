@@ -36,9 +36,16 @@ class FeedError(CommitwatchError):
 
 
 class FetchError(FeedError):
-    """Raised on transient transport failures; the poller tries again after a backoff."""
+    """Raised on transient transport failures; the poller tries again after a backoff.
+
+    ``retry_after`` (seconds) carries a 429/503 server's Retry-After, which the scheduler honours.
+    """
 
     retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class BlockedAddressError(FeedError):
