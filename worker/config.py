@@ -1,0 +1,146 @@
+"""Configuration: a TOML file, overridden by environment variables, validated at start-up.
+
+Precedence, highest first: ``COMMITWATCH_*`` variables (nested with ``__``, e.g.
+``COMMITWATCH_POLL__MAX_INTERVAL_SECONDS``), the usual ``DATABASE_URL`` and ``REDIS_URL``, the
+TOML file (``--config``, else ``COMMITWATCH_CONFIG``, else ``config/commitwatch.toml`` when it
+exists), then the defaults in ``worker.defaults``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from worker import defaults
+from worker.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FetchConfig(_Section):
+    """How feeds and pages are fetched over HTTP."""
+
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(30.0, gt=0)
+    deadline_seconds: float = Field(60.0, gt=0)
+    max_body_bytes: int = Field(16 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(5, ge=0)
+    user_agent: str | None = None
+    allow_private_networks: bool = False
+    per_host_concurrency: int = Field(defaults.PER_HOST_CONCURRENCY, ge=1)
+    full_text: bool = False
+
+
+class PollConfig(_Section):
+    """When feeds are checked."""
+
+    min_interval_seconds: int = Field(defaults.MIN_INTERVAL_SECONDS, ge=1)
+    max_interval_seconds: int = Field(defaults.MAX_INTERVAL_SECONDS, ge=1)
+    jitter: float = Field(0.2, ge=0, le=1)
+    concurrency: int = Field(defaults.POLL_CONCURRENCY, ge=1)
+    lease_seconds: int = Field(defaults.POLL_LEASE_SECONDS, ge=1)
+    idle_seconds: float = Field(defaults.POLL_IDLE_SECONDS, gt=0)
+    requeue_after_seconds: int = Field(defaults.REQUEUE_AFTER_SECONDS, ge=1)
+    max_entries_per_fetch: int = Field(defaults.MAX_ENTRIES_PER_FETCH, ge=1)
+
+
+class QueueConfig(_Section):
+    """How articles move through Celery."""
+
+    name: str = defaults.QUEUE_NAME
+    max_attempts: int = Field(defaults.MAX_ATTEMPTS, ge=1)
+    retry_backoff_seconds: float = Field(defaults.RETRY_BACKOFF_SECONDS, gt=0)
+    retry_backoff_max_seconds: float = Field(defaults.RETRY_BACKOFF_MAX_SECONDS, gt=0)
+    soft_time_limit: int = Field(defaults.TASK_SOFT_TIME_LIMIT, ge=1)
+    time_limit: int = Field(defaults.TASK_TIME_LIMIT, ge=1)
+    visibility_timeout: int = Field(defaults.VISIBILITY_TIMEOUT, ge=1)
+    soft_shutdown_seconds: float = Field(defaults.SOFT_SHUTDOWN_SECONDS, ge=0)
+    concurrency: int | None = Field(None, ge=1)
+
+
+class ExtractConfig(_Section):
+    """Which extractor runs, and where its lexicons live."""
+
+    name: str = defaults.EXTRACTOR
+    lexicon_dir: Path | None = None
+    max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)
+
+
+class Settings(BaseSettings):
+    """All settings of one process; built once at start-up and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COMMITWATCH_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    database_url: str = Field(
+        defaults.DATABASE_URL,
+        validation_alias=AliasChoices("database_url", "COMMITWATCH_DATABASE_URL", "DATABASE_URL"),
+    )
+    redis_url: str = Field(
+        defaults.REDIS_URL,
+        validation_alias=AliasChoices("redis_url", "COMMITWATCH_REDIS_URL", "REDIS_URL"),
+    )
+    log_level: str = "INFO"
+    fetch: FetchConfig = FetchConfig()
+    poll: PollConfig = PollConfig()
+    queue: QueueConfig = QueueConfig()
+    extract: ExtractConfig = ExtractConfig()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init arguments; the environment must win over them.
+        return env_settings, init_settings
+
+
+def config_path(explicit: Path | None = None) -> Path | None:
+    """The file to read: the explicit one, ``COMMITWATCH_CONFIG``, or the default if present."""
+    if explicit is not None:
+        return explicit
+    if named := os.environ.get("COMMITWATCH_CONFIG"):
+        return Path(named)
+    default = Path(defaults.CONFIG_FILE)
+    return default if default.is_file() else None
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read, merge and validate the configuration; ``ConfigError`` names what is wrong."""
+    values = _read_toml(config_path(path))
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def _read_toml(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None

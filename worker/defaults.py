@@ -1,0 +1,50 @@
+"""Every default of the service, named, each with the reason for its value."""
+
+from __future__ import annotations
+
+# Embedded default: a SQLite file in the working directory needs no server at all.
+DATABASE_URL = "sqlite:///commitwatch.db"
+# The usual local Redis; the broker and the poller's keys live there in deployment.
+REDIS_URL = "redis://localhost:6379/0"
+# The config file read when none is named: the repository's own, relative to the working dir.
+CONFIG_FILE = "config/commitwatch.toml"
+
+# --- fetching (see worker.feeds.fetch for the HTTP-level defaults) ---
+# Two fetches per host at once: polite to publishers that host many feeds.
+PER_HOST_CONCURRENCY = 2
+# Eight fetches in flight overall: fetching is I/O bound, and 8 threads keep 2 cores busy.
+POLL_CONCURRENCY = 8
+
+# --- scheduling ---
+# Miniflux's bounds for the adaptive interval: never more often than 5 min, at least daily.
+MIN_INTERVAL_SECONDS = 5 * 60
+MAX_INTERVAL_SECONDS = 24 * 60 * 60
+# A claimed feed is leased for 10 min, so a poller that dies mid-fetch frees it soon after.
+POLL_LEASE_SECONDS = 10 * 60
+# The daemon wakes at least this often to look for due feeds and stale articles.
+POLL_IDLE_SECONDS = 30.0
+# An article stored but not processed after 15 min is enqueued again (lost message, Redis down).
+REQUEUE_AFTER_SECONDS = 15 * 60
+# Cap on entries taken from one fetch: a runaway feed cannot flood the queue.
+MAX_ENTRIES_PER_FETCH = 200
+
+# --- queue ---
+QUEUE_NAME = "commitwatch"
+# Attempts per article before it is dead-lettered: enough for transient faults, bounded for poison.
+MAX_ATTEMPTS = 5
+# Retry backoff: 10 s doubling to at most 10 min, with full jitter.
+RETRY_BACKOFF_SECONDS = 10
+RETRY_BACKOFF_MAX_SECONDS = 10 * 60
+# An article is small; 2 min of extraction means something is wrong. Hard limit 30 s later.
+TASK_SOFT_TIME_LIMIT = 120
+TASK_TIME_LIMIT = 150
+# Redis redelivers unacked messages after this; it must exceed the time limit and the longest
+# retry countdown, or a running or delayed task is delivered twice (celery #5935, kombu #337).
+VISIBILITY_TIMEOUT = 2 * 60 * 60
+# Seconds a stopping worker lets in-flight tasks finish before returning them to the queue.
+SOFT_SHUTDOWN_SECONDS = 60.0
+# Longest article text stored and extracted: about 40 pages; longer is almost always junk.
+MAX_ARTICLE_CHARS = 200_000
+
+# --- extraction ---
+EXTRACTOR = "minimal"

@@ -1,0 +1,82 @@
+"""The Celery app, configured so that no article is lost or processed twice in effect.
+
+Each setting below answers a known way Celery on Redis loses or duplicates work
+(see ../shared/RESEARCH.md and the Celery "Using Redis" caveats).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from worker.config import Settings
+from worker.runtime import Runtime
+
+# Publishing retries a dead broker briefly, then gives up: the article is already stored as
+# pending and the poller's stale sweep re-enqueues it, so the poller itself never blocks.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 2,
+}
+
+
+class CommitwatchCelery(Celery):
+    """A Celery app that carries the process's runtime (sessions, extractor) for its tasks."""
+
+    runtime: Runtime
+
+
+def create_app(settings: Settings) -> CommitwatchCelery:
+    """Build the app for ``settings`` and register the tasks; one per process."""
+    app = CommitwatchCelery("commitwatch", broker=settings.redis_url, set_as_current=False)
+    app.runtime = Runtime(settings)
+    app.conf.update(celery_settings(settings))
+    from worker.queue.tasks import register_tasks
+
+    register_tasks(app)
+    return app
+
+
+def celery_settings(settings: Settings) -> dict[str, Any]:
+    queue = settings.queue
+    return {
+        # JSON only: never unpickle what comes off the queue.
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        # Results live in the database; a result backend would only grow.
+        "task_ignore_result": True,
+        "task_default_queue": queue.name,
+        # Ack after the task ran, so a worker crash returns the message instead of losing it.
+        "task_acks_late": True,
+        # A killed pool process requeues its message too. On Redis that can loop forever on an
+        # article that kills its worker; the attempt counter in the database bounds it.
+        "task_reject_on_worker_lost": True,
+        # Take one message at a time: with late acks, prefetched messages wait behind a slow one.
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": queue.soft_time_limit,
+        "task_time_limit": queue.time_limit,
+        "broker_transport_options": {
+            # Longer than the time limit and the longest retry countdown, or Redis redelivers a
+            # message that is still running or waiting for its ETA.
+            "visibility_timeout": queue.visibility_timeout,
+            "socket_timeout": 30,
+            "socket_connect_timeout": 10,
+            "health_check_interval": 25,
+            "retry_on_timeout": True,
+        },
+        "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,  # a worker waits out a Redis outage
+        # After a lost connection the messages come back; stop running them here too.
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # SIGTERM: let in-flight tasks finish for this long, then return them to the queue.
+        "worker_soft_shutdown_timeout": queue.soft_shutdown_seconds,
+        "worker_enable_soft_shutdown_on_idle": True,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": False,
+        "enable_utc": True,
+    }

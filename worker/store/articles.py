@@ -1,0 +1,73 @@
+"""Articles: storing feed entries once, and finding the ones that still need processing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from worker.domain import FeedEntry
+from worker.store.models import Article, ArticleStatus
+
+
+def save_entries(
+    session: Session, feed_id: int, entries: Sequence[FeedEntry], *, now: datetime, max_chars: int
+) -> list[int]:
+    """Store new entries and edits; return the ids that need (re)processing.
+
+    An entry already stored with the same content hash is skipped, so polling a feed twice adds
+    nothing. An edited entry (same key, new hash) gets its new text and goes back to pending.
+    Entries without a date keep the time they were first seen.
+    """
+    by_key = {entry.key: entry for entry in entries}  # a feed may repeat an entry: keep the last
+    stored = {
+        article.entry_key: article
+        for article in session.scalars(
+            select(Article).where(Article.feed_id == feed_id, Article.entry_key.in_(by_key))
+        )
+    }
+    changed = []
+    for key, entry in by_key.items():
+        article = stored.get(key)
+        if article is None:
+            article = Article(feed_id=feed_id, entry_key=key, first_seen_at=now)
+            session.add(article)
+        elif article.content_hash == entry.content_hash:
+            continue
+        _fill(article, entry, max_chars)
+        changed.append(article)
+    session.flush()
+    return [article.id for article in changed]
+
+
+def _fill(article: Article, entry: FeedEntry, max_chars: int) -> None:
+    article.url = entry.link
+    article.title = entry.title
+    article.text = entry.text[:max_chars]
+    article.published_at = entry.published
+    article.content_hash = entry.content_hash
+    article.status = ArticleStatus.PENDING
+    article.attempts = 0
+    article.enqueued_at = None
+
+
+def mark_enqueued(session: Session, article_ids: Sequence[int], now: datetime) -> None:
+    """Remember when each article was handed to the queue, so stale ones can be re-sent."""
+    if article_ids:
+        session.execute(update(Article).where(Article.id.in_(article_ids)).values(enqueued_at=now))
+
+
+def stale_pending_ids(session: Session, *, enqueued_before: datetime, limit: int) -> list[int]:
+    """Pending articles never enqueued, or enqueued long ago: their message may be lost."""
+    query = (
+        select(Article.id)
+        .where(
+            Article.status == ArticleStatus.PENDING,
+            or_(Article.enqueued_at.is_(None), Article.enqueued_at < enqueued_before),
+        )
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,106 @@
+"""Writing one article's extraction: replace, never append, so a re-run leaves one set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from worker import domain
+from worker.store.models import (
+    Article,
+    ArticleEntity,
+    ArticleStatus,
+    Commitment,
+    Entity,
+    Mention,
+    utcnow,
+)
+
+
+def replace_extraction(session: Session, article: Article, extraction: domain.Extraction) -> None:
+    """Swap the article's entities, mentions and commitments for ``extraction``'s.
+
+    Call it with the article row locked (``with_for_update``) inside one transaction: two
+    deliveries of the same message then run one after the other and leave one set of rows.
+    """
+    for table in (Mention, Commitment, ArticleEntity):
+        session.execute(delete(table).where(table.article_id == article.id))
+    ids = upsert_entities(session, extraction.entities)
+    session.add_all(_article_entities(article.id, extraction.entities, ids))
+    session.add_all(_mentions(article.id, extraction.mentions, ids))
+    session.add_all(_commitments(article.id, extraction, ids))
+    article.status = ArticleStatus.DONE
+    article.processed_hash = article.content_hash
+    article.extractor_version = extraction.extractor_version
+    article.processed_at = utcnow()
+
+
+def upsert_entities(session: Session, entities: Iterable[domain.Entity]) -> dict[str, int]:
+    """Ensure one row per entity key; returns key → id. Safe against concurrent inserts."""
+    rows = {
+        e.key: {"key": e.key, "name": e.name, "type": e.type, "wikidata_id": e.wikidata_id}
+        for e in entities
+    }
+    if not rows:
+        return {}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Entity).values(list(rows.values())).on_conflict_do_nothing(index_elements=["key"])
+    )
+    found = session.execute(select(Entity.key, Entity.id).where(Entity.key.in_(rows)))
+    return {key: entity_id for key, entity_id in found}
+
+
+def _article_entities(
+    article_id: int, entities: Iterable[domain.Entity], ids: dict[str, int]
+) -> list[ArticleEntity]:
+    return [
+        ArticleEntity(article_id=article_id, entity_id=ids[e.key], roles=list(e.roles))
+        for e in entities
+    ]
+
+
+def _mentions(
+    article_id: int, mentions: Iterable[domain.Mention], ids: dict[str, int]
+) -> list[Mention]:
+    return [
+        Mention(
+            article_id=article_id,
+            entity_id=ids[m.entity_key],
+            start=m.start,
+            end=m.end,
+            text=m.text[:512],
+        )
+        for m in mentions
+        if m.entity_key in ids
+    ]
+
+
+def _commitments(
+    article_id: int, extraction: domain.Extraction, ids: dict[str, int]
+) -> list[Commitment]:
+    def entity_id(key: str | None) -> int | None:
+        return ids.get(key) if key else None
+
+    return [
+        Commitment(
+            article_id=article_id,
+            type=c.type,
+            status=c.status,
+            actor_id=entity_id(c.actor_key),
+            target_id=entity_id(c.target_key),
+            speaker_id=entity_id(c.speaker_key),
+            beneficiary_id=entity_id(c.beneficiary_key),
+            co_actor_keys=list(c.co_actor_keys),
+            sentence=c.sentence,
+            start=c.start,
+            end=c.end,
+            confidence=c.confidence,
+            extractor_version=extraction.extractor_version,
+        )
+        for c in extraction.commitments
+    ]

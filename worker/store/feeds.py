@@ -1,0 +1,123 @@
+"""Feeds: registering them, and claiming due ones so that two pollers never poll one twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from worker.store.models import Feed, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedClaim:
+    """A feed this poller has leased: what it needs to fetch it politely."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    consecutive_errors: int
+
+
+def add_feed(session: Session, url: str, title: str | None = None) -> tuple[Feed, bool]:
+    """Register ``url`` (due at once); returns the feed and whether it was new."""
+    existing = session.scalar(select(Feed).where(Feed.url == url))
+    if existing is not None:
+        return existing, False
+    feed = Feed(url=url, title=title, next_check_at=utcnow())
+    session.add(feed)
+    session.flush()
+    return feed, True
+
+
+def find_feed(session: Session, ref: str) -> Feed | None:
+    """A feed by numeric id or by URL, as an operator would name it."""
+    if ref.isdigit():
+        return session.get(Feed, int(ref))
+    return session.scalar(select(Feed).where(Feed.url == ref))
+
+
+def list_feeds(session: Session) -> list[Feed]:
+    return list(session.scalars(select(Feed).order_by(Feed.id)))
+
+
+def claim_due_feeds(
+    session: Session, now: datetime, *, lease: timedelta, limit: int, force: bool = False
+) -> list[FeedClaim]:
+    """Lease up to ``limit`` due feeds by pushing their next check past the lease.
+
+    Each claim is a compare-and-set on ``next_check_at``: of two pollers racing for one feed,
+    only one update matches, so the feed is fetched once. ``force`` claims enabled feeds that
+    are not yet due (a one-off ``poll --all``).
+    """
+    query = select(Feed).where(Feed.enabled.is_(True)).order_by(Feed.next_check_at).limit(limit)
+    if not force:
+        query = query.where(Feed.next_check_at <= now)
+    claims = []
+    for feed in session.scalars(query).all():
+        won = session.execute(
+            update(Feed)
+            .where(Feed.id == feed.id, Feed.next_check_at == feed.next_check_at)
+            .values(next_check_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if won.rowcount == 1:  # type: ignore[attr-defined]
+            claims.append(
+                FeedClaim(feed.id, feed.url, feed.etag, feed.last_modified, feed.consecutive_errors)
+            )
+    session.commit()
+    return claims
+
+
+def record_success(
+    session: Session,
+    feed_id: int,
+    *,
+    now: datetime,
+    next_check_at: datetime,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None = None,
+    new_url: str | None = None,
+) -> None:
+    """Store what a successful check learnt: validators, schedule, a moved URL, the title."""
+    feed = session.get_one(Feed, feed_id)
+    feed.last_checked_at = feed.last_success_at = now
+    feed.next_check_at = next_check_at
+    feed.last_status = status
+    feed.consecutive_errors = 0
+    feed.last_error = None
+    feed.etag = etag or feed.etag
+    feed.last_modified = last_modified or feed.last_modified
+    if title and not feed.title:
+        feed.title = title[:512]
+    if new_url and new_url != feed.url and not _url_taken(session, new_url):
+        feed.url = new_url
+
+
+def record_failure(
+    session: Session, feed_id: int, *, now: datetime, next_check_at: datetime, error: str
+) -> None:
+    """Count a failed check and schedule the next one; polling never stops on errors alone."""
+    feed = session.get_one(Feed, feed_id)
+    feed.last_checked_at = now
+    feed.next_check_at = next_check_at
+    feed.consecutive_errors += 1
+    feed.last_error = error
+
+
+def disable_feed(session: Session, feed_id: int, *, now: datetime, reason: str) -> None:
+    """Stop polling a feed (410 Gone); ``feeds add`` of the same URL does not re-enable it."""
+    feed = session.get_one(Feed, feed_id)
+    feed.enabled = False
+    feed.disabled_reason = reason
+    feed.last_checked_at = now
+    feed.last_error = reason
+
+
+def _url_taken(session: Session, url: str) -> bool:
+    return session.scalar(select(Feed.id).where(Feed.url == url)) is not None
