@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from worker.domain import FeedEntry
@@ -71,3 +71,12 @@ def stale_pending_ids(session: Session, *, enqueued_before: datetime, limit: int
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def recent_entry_times(session: Session, feed_id: int, *, since: datetime) -> list[datetime]:
+    """When the feed's recent entries appeared (published, else first seen): its rhythm."""
+    when = func.coalesce(Article.published_at, Article.first_seen_at)
+    query = select(Article.published_at, Article.first_seen_at).where(
+        Article.feed_id == feed_id, when >= since
+    )
+    return [published or seen for published, seen in session.execute(query)]
