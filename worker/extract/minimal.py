@@ -15,7 +15,9 @@ VERSION = "minimal-1"
 
 _CUES: dict[str, re.Pattern[str]] = {
     "sanctions": re.compile(r"\bsanction", re.I),
-    "frozen_assets": re.compile(r"\b(frozen|freez\w*|seiz\w*|immobilis\w*) (state )?assets?\b", re.I),
+    "frozen_assets": re.compile(
+        r"\b(frozen|freez\w*|seiz\w*|immobilis\w*) (state )?assets?\b", re.I
+    ),
     "military_meeting": re.compile(r"\bmilitary chiefs|defen[cs]e ministers\b", re.I),
     "peacekeeping": re.compile(r"\bpeacekeep", re.I),
     "ceasefire": re.compile(r"\bceasefire|cease-fire|truce\b", re.I),

@@ -27,7 +27,7 @@ def register_tasks(app: CommitwatchCelery) -> None:
     """Attach the tasks to ``app`` (tasks are per app, never module globals)."""
     rng = random.Random()
 
-    @app.task(name=PROCESS_ARTICLE, bind=True, max_retries=None)
+    @app.task(name=PROCESS_ARTICLE, bind=True, max_retries=None, shared=False)
     def process_article_task(self: Any, article_id: int) -> str:
         """Process one stored article; retried with backoff while attempts remain."""
         runtime, queue = app.runtime, app.runtime.settings.queue
