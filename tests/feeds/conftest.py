@@ -1,0 +1,103 @@
+"""Shared fixtures for the feed core: the real-world corpus and small feed builders."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# The corpus lives beside the repository (../shared), not inside it: it is not ours to ship.
+CORPUS_DIR = REPO_ROOT.parent / "shared" / "feeds"
+CORPUS_MISSING = f"feed corpus not found at {CORPUS_DIR} (it lives in ../shared/feeds)"
+
+
+@dataclass(frozen=True)
+class CorpusFeed:
+    """One manifest line with its bytes."""
+
+    number: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def body(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def load_corpus() -> list[CorpusFeed]:
+    manifest = CORPUS_DIR / "manifest.jsonl"
+    if not manifest.exists():
+        return []
+    feeds = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        path = CORPUS_DIR / record["file"]
+        feeds.append(CorpusFeed(path.name[:2], path, record))
+    return feeds
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that asks for ``corpus_feed`` once per corpus file (or skip if absent)."""
+    if "corpus_feed" in metafunc.fixturenames:
+        feeds = load_corpus()
+        if feeds:
+            metafunc.parametrize("corpus_feed", feeds, ids=[feed.path.stem for feed in feeds])
+        else:
+            metafunc.parametrize(
+                "corpus_feed", [pytest.param(None, marks=pytest.mark.skip(reason=CORPUS_MISSING))]
+            )
+
+
+@pytest.fixture(scope="session")
+def corpus() -> dict[str, CorpusFeed]:
+    """The corpus by two-digit number; skips the test when the corpus is absent."""
+    feeds = load_corpus()
+    if not feeds:
+        pytest.skip(CORPUS_MISSING)
+    return {feed.number: feed for feed in feeds}
+
+
+def rss(items: str, *, channel: str = "", prolog: str = "") -> bytes:
+    """A minimal RSS 2.0 document around hand-written ``<item>`` elements."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{prolog}\n<rss version="2.0"><channel>'
+        f"<title>Test feed</title><link>https://example.org/</link>{channel}{items}"
+        "</channel></rss>"
+    ).encode()
+
+
+def item(
+    title: str = "A title",
+    *,
+    guid: str | None = None,
+    link: str | None = None,
+    description: str | None = None,
+    pub_date: str | None = None,
+) -> str:
+    """One ``<item>``; pass already-escaped XML text."""
+    parts = [f"<title>{title}</title>"]
+    if guid is not None:
+        parts.append(f'<guid isPermaLink="false">{guid}</guid>')
+    if link is not None:
+        parts.append(f"<link>{link}</link>")
+    if description is not None:
+        parts.append(f"<description>{description}</description>")
+    if pub_date is not None:
+        parts.append(f"<pubDate>{pub_date}</pubDate>")
+    return "<item>" + "".join(parts) + "</item>"
+
+
+@pytest.fixture
+def make_rss() -> Any:
+    """``rss(items, channel=..., prolog=...)`` as a fixture (conftest is not imported directly)."""
+    return rss
+
+
+@pytest.fixture
+def make_item() -> Any:
+    """``item(title, guid=..., link=..., description=..., pub_date=...)`` as a fixture."""
+    return item
