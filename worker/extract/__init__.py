@@ -35,7 +35,13 @@ def _minimal() -> Extractor:
     return MinimalExtractor()
 
 
-EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal}
+def _rules() -> Extractor:
+    from worker.extract.rules import RulesExtractor
+
+    return RulesExtractor()
+
+
+EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal, "rules": _rules}
 
 
 def load_extractor(name: str) -> Extractor:

@@ -1,0 +1,101 @@
+"""Canonical names and stable keys: the rules that make "UK" and "Britain" one entity.
+
+Countries are normalised by ``rigour`` (OpenSanctions' territory data: names, demonyms and
+Wikidata ids) to ``gpe:<iso2>``; everything else gets ``<type>:<slug>`` of its canonical name,
+so the same name yields the same key in every article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.territories import lookup_territory
+
+from worker.extract.lexicon import EntityEntry, Lexicon
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+_LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
+_TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—-])+$")
+# Natural features are not entities under the label rules (seas, rivers, mountains).
+NATURAL_FEATURES = re.compile(
+    r"\b(Sea|Ocean|River|Lake|Gulf|Strait|Bay|Mountains?|Peninsula|Channel)\b", re.I
+)
+_ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "des", "la", "le"})
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    key: str
+    name: str
+    type: str
+    wikidata: str | None = None
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, hyphen-separated: ``Élysée Palace`` → ``elysee-palace``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive or punctuation from an entity span."""
+    surface = text[start:end]
+    lead = _LEADING_ARTICLE.match(surface)
+    if lead:
+        start += lead.end()
+    tail = _TRAILING.search(text[start:end])
+    if tail and tail.start() > 0:
+        end = start + tail.start()
+    return start, end
+
+
+@lru_cache(maxsize=8192)
+def country(surface: str) -> Canonical | None:
+    """A country (or territory with an ISO code) named by ``surface``, via rigour."""
+    if len(surface) < 2 or not surface[0].isupper():
+        return None
+    territory = lookup_territory(surface)
+    if territory is None or not territory.is_country or "-" in territory.code:
+        return None
+    return Canonical(f"gpe:{territory.code}", territory.name, "GPE", territory.qid)
+
+
+def demonym_key(word: str, lexicon: Lexicon) -> str | None:
+    """The entity key an adjective such as "Russian" or "European" stands for."""
+    if word in lexicon.demonyms:
+        return lexicon.demonyms[word]
+    found = country(word)
+    return found.key if found else None
+
+
+def person_core(surface: str, honorifics: frozenset[str]) -> str:
+    """The name without leading titles: "President Volodymyr Zelensky" → "Volodymyr Zelensky"."""
+    words = surface.split()
+    while len(words) > 1 and words[0] in honorifics:
+        words = words[1:]
+    return " ".join(words)
+
+
+def acronym(name: str) -> str:
+    """Initials of the significant words: "International Atomic Energy Agency" → "IAEA"."""
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_STOP]
+    return "".join(w[0] for w in words).upper()
+
+
+def from_entry(entry: EntityEntry) -> Canonical:
+    return Canonical(entry.key, entry.name, entry.type, entry.wikidata)
+
+
+def provisional(surface: str, label: str, lexicon: Lexicon) -> Canonical:
+    """A first key for one span, before the mentions of an article are clustered."""
+    found = country(surface)
+    if found is not None and label in ("GPE", "ORG"):
+        return found
+    if label == "PERSON":
+        core = person_core(surface, lexicon.honorifics)
+        return Canonical(f"person:{slug(core)}", core, "PERSON")
+    prefix = "org" if label == "ORG" else "gpe"
+    return Canonical(f"{prefix}:{slug(surface)}", surface, label)

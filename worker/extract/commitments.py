@@ -1,0 +1,99 @@
+"""Commitments: per sentence, each cued type with its status, actor, target and evidence.
+
+One commitment per (sentence, type, status): a sentence that announces one aid package and
+pledges another yields two, while a type named twice with one status yields one. A sentence
+without an identifiable actor, or one that is a forecast, yields none: the label rules count
+only decisions and statements of someone who can be named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.domain import Commitment, CommitmentStatus, Mention
+from worker.extract.actors import ActorResolver, Attribution
+from worker.extract.cues import CueHit, find_cues, is_forecast, status_of
+from worker.extract.entities import ArticleEntities
+from worker.extract.lexicon import Lexicon
+from worker.extract.sentences import Sentence
+
+_TARGET_PREPOSITION = re.compile(r"\b(on|against|to|for|with|targeting|from|of)\s+(the\s+)?$", re.I)
+
+
+def _target(
+    text: str, offset: int, mentions: list[Mention], who: Attribution, hit: CueHit
+) -> str | None:
+    taken = {who.actor, who.speaker, *who.co_actors}
+    later = [
+        m for m in mentions if m.entity_key not in taken and m.start - offset >= hit.start - 40
+    ]
+    for mention in later:
+        if _TARGET_PREPOSITION.search(text[: mention.start - offset]):
+            return mention.entity_key
+    return later[0].entity_key if later else None
+
+
+def _confidence(hit: CueHit, who: Attribution, explicit_status: bool) -> float:
+    score = 0.35 + 0.25 * hit.strength
+    score += 0.2 if who.from_sentence else 0.0
+    score += 0.15 if explicit_status else 0.0
+    return round(min(score, 0.95), 2)
+
+
+class ArticleCommitments:
+    """Walks the sentences of one article in order, keeping discourse focus between them."""
+
+    def __init__(self, lexicon: Lexicon, entities: ArticleEntities, publisher: str | None) -> None:
+        self._lex = lexicon
+        self._actors = ActorResolver(lexicon, entities, publisher)
+        self._mentions = sorted(entities.mentions, key=lambda m: m.start)
+        self._seen: set[str] = set()
+
+    def sentence(self, sentence: Sentence) -> list[Commitment]:
+        mentions = [m for m in self._mentions if sentence.start <= m.start < sentence.end]
+        found = self._commitments(sentence, mentions)
+        self._actors.remember(sentence.text, sentence.start, mentions)
+        if found:
+            self._actors.focus.actor = found[0].actor_key
+        return found
+
+    def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
+        hits = find_cues(sentence.text, self._lex, self._seen)
+        self._seen |= {h.type for h in hits if h.strength >= 1.0}
+        if not hits or is_forecast(sentence.text, self._lex):
+            return []
+        result: list[Commitment] = []
+        keys: set[tuple[str, str]] = set()
+        for hit in hits:
+            status, explicit = status_of(sentence.text, hit, self._lex)
+            if (hit.type, status) in keys:
+                continue
+            who = self._actors.attribute(sentence.text, sentence.start, mentions, hit.start)
+            if who.actor is None:
+                continue
+            keys.add((hit.type, status))
+            result.append(self._build(sentence, mentions, hit, status, who, explicit))
+        return result
+
+    def _build(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        hit: CueHit,
+        status: str,
+        who: Attribution,
+        explicit: bool,
+    ) -> Commitment:
+        kind: CommitmentStatus = status  # type: ignore[assignment]
+        return Commitment(
+            type=hit.type,
+            status=kind,
+            actor_key=who.actor,
+            target_key=_target(sentence.text, sentence.start, mentions, who, hit),
+            sentence=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            confidence=_confidence(hit, who, explicit),
+            speaker_key=who.speaker,
+            co_actor_keys=who.co_actors,
+        )

@@ -1,0 +1,105 @@
+"""Which commitment types a sentence carries, and with what status: the lexicon applied.
+
+Type cues inside a conditional clause or a journalist's question are masked first ("ready to
+deploy *if they agree on a ceasefire*" is a peacekeeping pledge, not a ceasefire). The status
+is read in the clause that carries the cue, then in the whole sentence, the lowest-ranked status
+rule winning within a scope; with no cue at all, tense decides between the two defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from worker.extract.lexicon import Cue, Lexicon
+
+_CLAUSE_BREAK = re.compile(r";|\s[–—]\s|,\s+(?:but|and|while|whereas)\s|\sbut\s|:\s")
+_CONDITION_END = re.compile(r"[,;:–—]|$")
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """A type cue found in a sentence: ``start``/``end`` are sentence-relative."""
+
+    type: str
+    start: int
+    end: int
+    strength: float
+
+
+def masked_regions(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Conditional clauses and questions: from the opener to the next clause punctuation."""
+    regions = []
+    for opener in (*lexicon.conditional_openers, *lexicon.question_openers):
+        for match in opener.finditer(text):
+            end = _CONDITION_END.search(text, match.end())
+            regions.append((match.start(), end.start() if end else len(text)))
+    return regions
+
+
+def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in regions)
+
+
+def _hits(cues: tuple[Cue, ...], text: str, regions: list[tuple[int, int]]) -> list[re.Match[str]]:
+    found = []
+    for cue in cues:
+        found += [m for m in cue.finditer(text) if not _inside(m.start(), regions)]
+    return sorted(found, key=lambda m: m.start())
+
+
+def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]:
+    """Every type cue in ``text``; ``seen_types`` enables context cues ("the assets")."""
+    regions = masked_regions(text, lexicon)
+    hits: list[CueHit] = []
+    for kind in lexicon.types:
+        strong = _hits(kind.cues, text, regions)
+        hits += [CueHit(kind.name, m.start(), m.end(), 1.0) for m in strong]
+        if not strong and kind.name in seen_types:
+            context = _hits(kind.context_cues, text, regions)
+            hits += [CueHit(kind.name, m.start(), m.end(), 0.6) for m in context[:1]]
+    if not hits:
+        for kind in lexicon.types:
+            weak = _hits(kind.weak_cues, text, regions)
+            hits += [CueHit(kind.name, m.start(), m.end(), 0.5) for m in weak[:1]]
+    return hits
+
+
+def clause_bounds(text: str, position: int) -> tuple[int, int]:
+    """The clause around ``position``, split at semicolons, dashes and "but"/", and"."""
+    start, end = 0, len(text)
+    for brk in _CLAUSE_BREAK.finditer(text):
+        if brk.end() <= position:
+            start = brk.end()
+        elif brk.start() > position:
+            end = brk.start()
+            break
+    return start, end
+
+
+def _best_status(text: str, lexicon: Lexicon) -> str | None:
+    for rule in lexicon.statuses:  # sorted by rank
+        if any(cue.search(text) for cue in rule.cues):
+            return rule.name
+    return None
+
+
+def is_forecast(text: str, lexicon: Lexicon) -> bool:
+    """Analysts' and journalists' judgements: not commitments at all."""
+    return any(cue.search(text) for cue in lexicon.forecast_cues)
+
+
+def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
+    """The status of the commitment cued by ``hit``, and whether a status cue said so."""
+    regions = masked_regions(text, lexicon)
+    start, end = clause_bounds(text, hit.start)
+    clause = "".join(
+        " " if _inside(i, regions) else c for i, c in enumerate(text[start:end], start)
+    )
+    found = _best_status(clause, lexicon)
+    if found is None:
+        found = _best_status(text[:start], lexicon)
+    if found is not None:
+        return found, True
+    past = any(cue.search(clause) for cue in lexicon.past_cues)
+    return (lexicon.past_status if past else lexicon.present_status), False

@@ -1,0 +1,233 @@
+"""Entities: the statistical NER for names no list knows, curated aliases in front of it.
+
+An entity ruler placed before ``ner`` fixes what the small model gets wrong on this news
+("Zelenskyy", "Nato", "Twitter /X", "Downing Street"); the model still finds the people and
+places no list knows. Spans are then clustered per article: one entity per real-world thing, so
+"Sir Keir", "Mr Starmer" and "Keir Starmer" share a key, and "Britain" and "UK" are ``gpe:gb``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from worker.domain import Entity, EntityType, Mention
+from worker.extract.canon import (
+    NATURAL_FEATURES,
+    Canonical,
+    acronym,
+    country,
+    from_entry,
+    person_core,
+    provisional,
+    trim_span,
+)
+from worker.extract.lexicon import EntityEntry, Lexicon
+
+_CONTEXT = "|context"
+_KEPT = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
+
+
+def ruler_patterns(lexicon: Lexicon) -> list[dict[str, Any]]:
+    """Phrase patterns for the entity ruler; context aliases are marked and checked later."""
+    patterns: list[dict[str, Any]] = []
+    for entry in lexicon.entities:
+        patterns += [{"label": entry.type, "pattern": a, "id": entry.key} for a in entry.aliases]
+        patterns += [
+            {"label": entry.type, "pattern": a, "id": entry.key + _CONTEXT}
+            for a in entry.context_aliases
+        ]
+    return patterns
+
+
+def add_entity_ruler(nlp: Language, lexicon: Lexicon) -> None:
+    ruler = nlp.add_pipe("entity_ruler", before="ner")
+    ruler.add_patterns(ruler_patterns(lexicon))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    canonical: Canonical
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntities:
+    """What the commitment rules need besides the domain values: demonyms and roles."""
+
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    demonyms: tuple[tuple[int, int, str], ...] = ()
+    role_holders: dict[str, str] = field(default_factory=dict)
+
+    def entity(self, key: str) -> Entity | None:
+        return next((e for e in self.entities if e.key == key), None)
+
+
+class EntityResolver:
+    """Turns a processed ``Doc`` into canonical entities; built once per extractor."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._by_key = {e.key: e for e in lexicon.entities}
+        self._by_alias = {a: e for e in lexicon.entities for a in e.aliases}
+        roles = sorted(lexicon.roles, key=len, reverse=True)
+        alternation = "|".join(re.escape(r) for r in roles)
+        self._role_before = re.compile(
+            rf"((?:\b[A-Z][\w.-]*(?:['’]s)? |\b\w+['’]s )?(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$"
+        )
+        self._role_after = re.compile(rf"^,\s+(?:the\s+)?([\w'’ .-]{{0,40}}?(?:{alternation}))\b")
+
+    def resolve(self, text: str, doc: Doc) -> ArticleEntities:
+        spans, demonyms = self._spans(text, doc)
+        spans = self._cluster(spans)
+        entities, holders = self._entities(text, spans)
+        mentions = tuple(Mention(s.canonical.key, s.start, s.end, s.text) for s in spans)
+        return ArticleEntities(entities, mentions, tuple(demonyms), holders)
+
+    # --- spans ---------------------------------------------------------------------------
+
+    def _context_ok(self, entry: EntityEntry, text: str) -> bool:
+        return any(re.search(rf"\b{re.escape(t)}\b", text) for t in entry.context_triggers)
+
+    def _canonical(self, surface: str, label: str, ent_id: str) -> Canonical | None:
+        key = ent_id.removesuffix(_CONTEXT)
+        entry = self._by_key.get(key) or self._by_alias.get(surface)
+        if entry is not None:
+            return from_entry(entry)
+        if label == "GPE" and NATURAL_FEATURES.search(surface):
+            return None
+        return provisional(surface, label, self._lexicon)
+
+    def _spans(self, text: str, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str]]]:
+        spans: list[Span] = []
+        demonyms: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ == "NORP":
+                demonyms.append((ent.start_char, ent.end_char, ent.text))
+                continue
+            label = _KEPT.get(ent.label_) or ("ORG" if ent.ent_id_ else None)
+            entry = self._by_key.get(ent.ent_id_.removesuffix(_CONTEXT))
+            if label is None or (
+                ent.ent_id_.endswith(_CONTEXT)
+                and entry is not None
+                and not self._context_ok(entry, text)
+            ):
+                continue
+            start, end = trim_span(text, ent.start_char, ent.end_char)
+            surface = text[start:end]
+            if len(surface) < 2 or not any(c.isupper() for c in surface):
+                continue
+            canonical = self._canonical(surface, label, ent.ent_id_)
+            if canonical is not None:
+                spans.append(Span(start, end, surface, canonical))
+        return spans, demonyms
+
+    # --- clustering ----------------------------------------------------------------------
+
+    def _cluster(self, spans: list[Span]) -> list[Span]:
+        people = self._full_names(spans)
+        surnames = {name.split()[-1]: c for name, c in people.items()}
+        orgs = {
+            acronym(s.canonical.name): s.canonical
+            for s in spans
+            if s.canonical.type == "ORG" and " " in s.canonical.name
+        }
+        result = []
+        for span in spans:
+            c = span.canonical
+            core = person_core(span.text, self._lexicon.honorifics)
+            single = " " not in core
+            if single and core in surnames and (c.type == "PERSON" or c.key not in self._by_key):
+                c = surnames[core]
+            elif single and c.type == "PERSON":
+                c = self._first_name_match(core, people) or c
+            elif c.type == "ORG" and c.key not in self._by_key and span.text in orgs:
+                c = orgs[span.text]
+            result.append(Span(span.start, span.end, span.text, c))
+        return self._majority_type(result)
+
+    def _full_names(self, spans: list[Span]) -> dict[str, Canonical]:
+        people: dict[str, Canonical] = {}
+        for span in spans:
+            c = span.canonical
+            if c.type == "PERSON" and " " in c.name:
+                people.setdefault(c.name, c)
+        return people
+
+    @staticmethod
+    def _first_name_match(word: str, people: dict[str, Canonical]) -> Canonical | None:
+        found = {c.key: c for n, c in people.items() if n.split()[0] == word}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    @staticmethod
+    def _majority_type(spans: list[Span]) -> list[Span]:
+        votes: dict[str, Counter[str]] = {}
+        for s in spans:
+            votes.setdefault(s.canonical.key, Counter())[s.canonical.type] += 1
+        result = []
+        for s in spans:
+            kind = votes[s.canonical.key].most_common(1)[0][0]
+            c = s.canonical
+            result.append(Span(s.start, s.end, s.text, Canonical(c.key, c.name, kind, c.wikidata)))
+        return result
+
+    # --- entities and roles --------------------------------------------------------------
+
+    def _entities(self, text: str, spans: list[Span]) -> tuple[tuple[Entity, ...], dict[str, str]]:
+        order: dict[str, list[Span]] = {}
+        for span in spans:
+            order.setdefault(span.canonical.key, []).append(span)
+        holders: dict[str, str] = {}
+        entities = []
+        for key, group in order.items():
+            roles = self._roles(text, group, holders)
+            entities.append(self._entity(key, group, roles))
+        return tuple(entities), holders
+
+    def _entity(self, key: str, group: list[Span], roles: tuple[str, ...]) -> Entity:
+        c = group[0].canonical
+        entry = self._by_key.get(key)
+        found = country(c.name)
+        if entry is not None:
+            name, wikidata = entry.name, entry.wikidata
+        elif found is not None and found.key == key:
+            name, wikidata = found.name, found.wikidata
+        else:
+            name = max(
+                (
+                    person_core(s.text, self._lexicon.honorifics) if c.type == "PERSON" else s.text
+                    for s in group
+                ),
+                key=len,
+            )
+            wikidata = None
+        kind: EntityType = c.type  # type: ignore[assignment]
+        return Entity(key=key, name=name, type=kind, wikidata_id=wikidata, roles=roles)
+
+    def _roles(self, text: str, group: list[Span], holders: dict[str, str]) -> tuple[str, ...]:
+        if group[0].canonical.type != "PERSON":
+            return ()
+        found: list[str] = []
+        for span in group:
+            line_start = text.rfind("\n", 0, span.start) + 1
+            before = self._role_before.search(text[max(line_start, span.start - 80) : span.start])
+            after = self._role_after.search(text[span.end : span.end + 80])
+            for match in (before, after):
+                if match and match.group(1).strip() not in found:
+                    found.append(match.group(1).strip())
+        entry = self._by_key.get(group[0].canonical.key)
+        if entry is not None and entry.role and not found:
+            found.append(entry.role)
+        for role in found:
+            for title in self._lexicon.roles:
+                if role.lower().endswith(title.lower()):
+                    holders[title.lower()] = group[0].canonical.key
+        return tuple(found)
