@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from pytest_httpserver import HTTPServer
+
+from worker.feeds.fetch import Fetcher, FetchSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The corpus lives beside the repository (../shared), not inside it: it is not ours to ship.
@@ -101,3 +106,36 @@ def make_rss() -> Any:
 def make_item() -> Any:
     """``item(title, guid=..., link=..., description=..., pub_date=...)`` as a fixture."""
     return item
+
+
+@pytest.fixture
+def make_fetcher() -> Iterator[Callable[..., Fetcher]]:
+    """Build ``Fetcher`` objects for a test (local servers allowed unless told otherwise)."""
+    fetchers: list[Fetcher] = []
+
+    def build(
+        *,
+        transport: httpx.BaseTransport | None = None,
+        resolve: Callable[[str], list[str]] | None = None,
+        **overrides: Any,
+    ) -> Fetcher:
+        overrides.setdefault("allow_private_networks", True)
+        fetcher = Fetcher(FetchSettings(**overrides), transport=transport, resolve=resolve)
+        fetchers.append(fetcher)
+        return fetcher
+
+    yield build
+    for fetcher in fetchers:
+        fetcher.close()
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server, but threaded: a test's stalled handler (timeouts, slow drip)
+    must not delay the next test's request. Overrides the plugin's fixture for tests/feeds only."""
+    server = HTTPServer(host="localhost", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
