@@ -9,6 +9,7 @@
     │   ├── HTTPStatusError      the server answered 4xx (other than 304/410/429)
     │   ├── FeedGoneError        410 Gone: the feed is disabled
     │   └── FeedParseError       the body is not a feed that yields any entry
+    ├── OpmlError                an OPML subscription list is malformed or unsafe (fix the file)
     ├── ArticleError             an article cannot be processed
     │   ├── ArticleNotFoundError the id names no stored article (nothing to retry)
     │   └── InvalidArticleError  a submitted article breaks its schema (rejected, reason recorded)
@@ -74,6 +75,10 @@ class FeedGoneError(FeedError):
 
 class FeedParseError(FeedError):
     """Raised when the body yields no entry and feedparser reports it malformed."""
+
+
+class OpmlError(CommitwatchError):
+    """Raised when an OPML file cannot be imported; the message says where and why."""
 
 
 class ArticleError(CommitwatchError):
