@@ -40,8 +40,11 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "redis_url": REDIS_URL,
         "fetch": {"allow_private_networks": True, "connect_timeout": 2, "read_timeout": 5},
-        "queue": {"max_attempts": 3, "retry_backoff_seconds": 0.05,
-                  "retry_backoff_max_seconds": 0.2},
+        "queue": {
+            "max_attempts": 3,
+            "retry_backoff_seconds": 0.05,
+            "retry_backoff_max_seconds": 0.2,
+        },
     }
     for key, value in overrides.items():
         if isinstance(value, dict):
@@ -93,10 +96,12 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     yield postgres_server_url
     engine = make_engine(postgres_server_url)
     with engine.begin() as conn:
-        conn.execute(text(
-            "TRUNCATE feeds, articles, entities, article_entities, mentions, commitments,"
-            " dead_letters RESTART IDENTITY CASCADE"
-        ))
+        conn.execute(
+            text(
+                "TRUNCATE feeds, articles, entities, article_entities, mentions, commitments,"
+                " dead_letters RESTART IDENTITY CASCADE"
+            )
+        )
     engine.dispose()
 
 

@@ -14,8 +14,9 @@ TEXT = "The United Kingdom will impose sanctions on Russia. Talks resume on Mond
 
 def entry(key: str, text: str = TEXT, title: str = "A title") -> FeedEntry:
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
-    return FeedEntry(key, title, f"https://news.test/{key}", text,
-                     datetime(2025, 3, 15, tzinfo=UTC), digest)
+    return FeedEntry(
+        key, title, f"https://news.test/{key}", text, datetime(2025, 3, 15, tzinfo=UTC), digest
+    )
 
 
 def extraction(version: str = "test-1") -> Extraction:
@@ -27,8 +28,9 @@ def extraction(version: str = "test-1") -> Extraction:
         extractor_version=version,
         entities=(uk, ru),
         mentions=(Mention("gpe:gb", 4, 18, "United Kingdom"), Mention("gpe:ru", 44, 50, "Russia")),
-        commitments=(Commitment("sanctions", "pledged", "gpe:gb", "gpe:ru", sentence, 0,
-                                len(sentence), 0.9),),
+        commitments=(
+            Commitment("sanctions", "pledged", "gpe:gb", "gpe:ru", sentence, 0, len(sentence), 0.9),
+        ),
     )
 
 

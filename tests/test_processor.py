@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -53,8 +54,9 @@ def test_processor_reprocesses_for_a_new_extractor_version(sessions: Sessions) -
 def test_processor_retries_unknown_errors_then_dead_letters(sessions: Sessions) -> None:
     article_id = _article(sessions)
     extractor = ScriptedExtractor(errors=[RuntimeError("boom")] * 3)
-    outcomes = [process_article(sessions, extractor, article_id, max_attempts=3).outcome
-                for _ in range(3)]
+    outcomes = [
+        process_article(sessions, extractor, article_id, max_attempts=3).outcome for _ in range(3)
+    ]
     assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.DEAD]
     with sessions() as session:
         [letter] = open_dead_letters(session)
@@ -82,10 +84,8 @@ def test_processor_bounds_attempts_when_the_worker_dies_each_time(sessions: Sess
 
     extractor = ScriptedExtractor(errors=[Killed()] * 3)  # type: ignore[list-item]
     for _ in range(3):
-        try:
+        with contextlib.suppress(Killed):
             process_article(sessions, extractor, article_id, max_attempts=3)
-        except Killed:
-            pass
     result = process_article(sessions, extractor, article_id, max_attempts=3)
     assert result.outcome is Outcome.DEAD
     assert "gave up after 3 attempts" in (result.error or "")

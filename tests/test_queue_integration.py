@@ -34,8 +34,13 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def worker_env(database_url: str, redis_url: str, queue: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMITWATCH_")}
-    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, COMMITWATCH_QUEUE__NAME=queue,
-               COMMITWATCH_EXTRACT__NAME="minimal", COMMITWATCH_CONFIG=os.devnull)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        COMMITWATCH_QUEUE__NAME=queue,
+        COMMITWATCH_EXTRACT__NAME="minimal",
+        COMMITWATCH_CONFIG=os.devnull,
+    )
     return env
 
 
@@ -45,11 +50,14 @@ def queue_name() -> str:
 
 
 @pytest.fixture
-def worker_process(postgres_url: str, redis_url: str, queue_name: str) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    postgres_url: str, redis_url: str, queue_name: str
+) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "worker", "worker", "--concurrency", "2"],
         env=worker_env(postgres_url, redis_url, queue_name),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     yield proc
     if proc.poll() is None:
@@ -68,7 +76,9 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyp
 
 def count_done(sessions: Sessions) -> int:
     with sessions() as session:
-        return int(session.scalar(select(func.count(Article.id)).where(Article.status == "done")) or 0)
+        return int(
+            session.scalar(select(func.count(Article.id)).where(Article.status == "done")) or 0
+        )
 
 
 @pytest.fixture
@@ -88,8 +98,9 @@ def test_queue_worker_processes_enqueued_articles_and_stops_cleanly(
     sessions = pg_sessions
     with sessions.begin() as session:
         feed, _ = add_feed(session, "https://news.test/feed")
-        ids = save_entries(session, feed.id, [entry(f"e{n}") for n in range(10)], now=NOW,
-                           max_chars=10_000)
+        ids = save_entries(
+            session, feed.id, [entry(f"e{n}") for n in range(10)], now=NOW, max_chars=10_000
+        )
     settings = make_settings(postgres_url, redis_url=redis_url, queue={"name": queue_name})
     enqueue_articles(create_app(settings), ids)
     enqueue_articles(create_app(settings), ids[:3])  # duplicate deliveries change nothing

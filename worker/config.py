@@ -13,7 +13,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from worker import defaults
@@ -49,6 +56,12 @@ class PollConfig(_Section):
     idle_seconds: float = Field(defaults.POLL_IDLE_SECONDS, gt=0)
     requeue_after_seconds: int = Field(defaults.REQUEUE_AFTER_SECONDS, ge=1)
     max_entries_per_fetch: int = Field(defaults.MAX_ENTRIES_PER_FETCH, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> PollConfig:
+        if self.min_interval_seconds > self.max_interval_seconds:
+            raise ValueError("min_interval_seconds must not exceed max_interval_seconds")
+        return self
 
 
 class QueueConfig(_Section):

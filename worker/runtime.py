@@ -1,12 +1,16 @@
 """What one process needs at run time, built once from the settings and passed down.
 
 Built lazily: Celery forks its pool after start-up, and a database engine or a loaded model
-must be created in the process that uses it, not inherited across ``fork``.
+must be created in the process that uses it, not inherited across ``fork``. Use it as a
+context manager (or call ``close``) so the engine's connections are released.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+from types import TracebackType
+
+from sqlalchemy import Engine
 
 from worker.config import Settings
 from worker.extract import Extractor, load_extractor
@@ -20,9 +24,28 @@ class Runtime:
         self.settings = settings
 
     @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
     def sessions(self) -> Sessions:
-        return make_sessions(make_engine(self.settings.database_url))
+        return make_sessions(self.engine)
 
     @cached_property
     def extractor(self) -> Extractor:
         return load_extractor(self.settings.extract.name)
+
+    def close(self) -> None:
+        """Release database connections (a no-op if none were made)."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+            del self.__dict__["engine"]
+            self.__dict__.pop("sessions", None)
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

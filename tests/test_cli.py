@@ -1,0 +1,132 @@
+"""The command line as a user meets it: the embedded run, feeds, export, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import SEEDS
+from worker.cli.main import cli
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "commitwatch.toml"
+    path.write_text(
+        f'database_url = "sqlite:///{tmp_path / "cw.db"}"\n[extract]\nname = "minimal"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def invoke(config: Path, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(config), *args], input=input)
+
+
+def test_cli_run_ingests_the_seeds_and_is_idempotent(config: Path) -> None:
+    first = invoke(config, "run", "--seeds", str(SEEDS))
+    second = invoke(config, "run", "--seeds", str(SEEDS))
+    assert first.exit_code == 0, first.output
+    assert "articles     6  (done 6)" in first.stdout
+    assert "[6/6]" in first.stderr
+    assert second.exit_code == 0, second.output
+    assert "no new articles" in second.stderr
+    assert "articles     6  (done 6)" in second.stdout
+
+
+def test_cli_export_writes_every_commitment_as_jsonl_and_csv(config: Path) -> None:
+    invoke(config, "run", "--seeds", str(SEEDS))
+    lines = invoke(config, "export").stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    table = list(csv.DictReader(io.StringIO(invoke(config, "export", "--format", "csv").stdout)))
+    sanctions = invoke(config, "export", "--type", "sanctions").stdout.splitlines()
+    assert rows and len(table) == len(rows)
+    assert {"type", "status", "actor", "sentence", "article_url"} <= set(rows[0])
+    assert 0 < len(sanctions) < len(rows)
+    assert all(json.loads(line)["type"] == "sanctions" for line in sanctions)
+
+
+def test_cli_export_since_filters_by_publication_date(config: Path) -> None:
+    invoke(config, "run", "--seeds", str(SEEDS))
+    recent = [
+        json.loads(x)
+        for x in invoke(config, "export", "--since", "2025-01-01").stdout.split("\n")
+        if x
+    ]
+    assert recent
+    assert all(row["published_at"] >= "2025-01-01" for row in recent)
+
+
+def test_cli_feeds_add_list_remove(config: Path) -> None:
+    invoke(config, "db", "upgrade")
+    added = invoke(config, "feeds", "add", "https://news.test/a.xml", "https://news.test/b.xml")
+    again = invoke(config, "feeds", "add", "https://news.test/a.xml")
+    removed = invoke(config, "feeds", "remove", "https://news.test/a.xml")
+    listed = invoke(config, "feeds", "list")
+    assert added.exit_code == 0 and added.stdout.count("added") == 2
+    assert again.stdout.startswith("exists")
+    assert removed.exit_code == 0
+    assert "news.test/b.xml" in listed.stdout and "news.test/a.xml" not in listed.stdout
+
+
+def test_cli_feeds_add_rejects_other_schemes(config: Path) -> None:
+    invoke(config, "db", "upgrade")
+    result = invoke(config, "feeds", "add", "ftp://news.test/feed")
+    assert result.exit_code == 2
+    assert "not an http(s) or file:// URL" in result.output
+
+
+def test_cli_feeds_remove_unknown_is_a_clear_error(config: Path) -> None:
+    invoke(config, "db", "upgrade")
+    result = invoke(config, "feeds", "remove", "42")
+    assert result.exit_code == 1
+    assert "no feed '42'" in result.output
+
+
+def test_cli_extract_prints_json_for_a_file_or_stdin(config: Path) -> None:
+    path = SEEDS / "articles" / "seed-starmer-coalition.txt"
+    from_file = invoke(config, "extract", str(path))
+    from_stdin = invoke(config, "extract", "-", input=path.read_text(encoding="utf-8"))
+    assert from_file.exit_code == 0, from_file.output
+    data = json.loads(from_file.stdout)
+    assert data == json.loads(from_stdin.stdout)
+    assert data["extractor_version"] and data["commitments"]
+    first = data["commitments"][0]
+    text = path.read_text(encoding="utf-8")
+    assert text[first["start"] : first["end"]] == first["sentence"]
+
+
+def test_cli_extract_refuses_an_empty_article(config: Path) -> None:
+    result = invoke(config, "extract", "-", input="  \n")
+    assert result.exit_code == 1
+    assert "empty" in result.output
+
+
+def test_cli_invalid_configuration_names_the_setting(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[poll]\nmin_interval_seconds = -5\n", encoding="utf-8")
+    result = invoke(bad, "stats")
+    assert result.exit_code == 1
+    assert "poll.min_interval_seconds" in result.output
+
+
+def test_cli_help_is_available_everywhere() -> None:
+    for args in (
+        [],
+        ["run"],
+        ["poll"],
+        ["worker"],
+        ["export"],
+        ["feeds", "add"],
+        ["dead-letters", "replay"],
+        ["evaluate"],
+        ["db", "upgrade"],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0, args
+        assert "Usage:" in result.output

@@ -1,0 +1,68 @@
+"""What every command shares: loading settings once, opening the store, failing clearly."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from worker.config import Settings, load_settings
+from worker.errors import CommitwatchError
+from worker.runtime import Runtime
+
+
+class State:
+    """Per-invocation state: the settings are read once, on first use; ``close`` at exit."""
+
+    def __init__(self, config: Path | None, log_level: str | None) -> None:
+        self.config = config
+        self.log_level = log_level
+        self._settings: Settings | None = None
+        self._runtime: Runtime | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.config)
+            except CommitwatchError as exc:
+                raise click.ClickException(str(exc)) from None
+            configure_logging(self.log_level or self._settings.log_level)
+        return self._settings
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = Runtime(self.settings)
+        return self._runtime
+
+    def close(self) -> None:
+        if self._runtime is not None:
+            self._runtime.close()
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def configure_logging(level: str) -> None:
+    """Logs to stderr, so stdout stays clean for JSON output."""
+    logging.basicConfig(
+        level=level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@contextmanager
+def session_scope(state: State) -> Iterator[Session]:
+    """A transaction for one command; errors of ours become a clear message and exit 1."""
+    try:
+        with state.runtime.sessions.begin() as session:
+            yield session
+    except CommitwatchError as exc:
+        raise click.ClickException(str(exc)) from None

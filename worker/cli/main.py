@@ -1,0 +1,183 @@
+"""Top-level commands: run, poll, worker, extract, evaluate, db."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from worker import __version__
+from worker.cli.common import State, pass_state
+from worker.cli.data import dead_letters, export, stats_command
+from worker.cli.feeds import feeds
+from worker.cli.render import render_stats
+from worker.domain import ArticleText
+from worker.errors import CommitwatchError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML config file [default: $COMMITWATCH_CONFIG or config/commitwatch.toml].",
+)
+@click.option("--log-level", help="DEBUG, INFO, WARNING or ERROR [default: from config, INFO].")
+@click.version_option(__version__, prog_name="commitwatch")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, log_level: str | None) -> None:
+    """Watch news feeds for what governments and alliances commit to."""
+    ctx.obj = State(config, log_level)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@cli.command()
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder of sample feeds to ingest.",
+)
+@pass_state
+def run(state: State, seeds_dir: Path) -> None:
+    """Ingest the sample feeds into SQLite and extract them, all in this process.
+
+    The embedded default: no Redis or PostgreSQL needed. Running it again adds nothing new.
+    """
+    from worker.embedded import run_embedded
+
+    settings = state.settings
+    click.echo(f"commitwatch {__version__}: database {settings.database_url}", err=True)
+    _, summary = run_embedded(settings, seeds_dir, lambda line: click.echo(line, err=True))
+    click.echo(render_stats(summary))
+
+
+@cli.command()
+@click.option("--forever", is_flag=True, help="Run as a daemon: poll feeds as they fall due.")
+@click.option("--all", "force", is_flag=True, help="Check every enabled feed now, due or not.")
+@pass_state
+def poll(state: State, forever: bool, force: bool) -> None:
+    """Check due feeds, store new articles and enqueue them for the workers (needs Redis).
+
+    Any number of pollers may run: each feed is leased by one before it is fetched.
+    """
+    from worker.daemon import poll_forever, poll_once
+
+    settings = state.settings
+    if forever:
+        poll_forever(settings)
+        return
+    for report in poll_once(settings, force=force):
+        detail = report.error or f"{report.new_articles} new"
+        click.echo(f"feed {report.feed_id} {report.outcome}: {detail}  {report.url}")
+
+
+@cli.command()
+@click.option("--concurrency", type=int, help="Worker processes [default: from config, or cores].")
+@pass_state
+def worker(state: State, concurrency: int | None) -> None:
+    """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
+    from worker.queue.app import create_app
+
+    settings = state.settings
+    app = create_app(settings)
+    argv = [
+        "worker",
+        "--loglevel",
+        settings.log_level,
+        "--queues",
+        settings.queue.name,
+        "--pool",
+        "prefork",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if n := concurrency or settings.queue.concurrency:
+        argv += ["--concurrency", str(n)]
+    app.worker_main(argv)
+
+
+@cli.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--title", help="The article's title (context for the extractor).")
+@pass_state
+def extract(state: State, source: TextIO, title: str | None) -> None:
+    """Extract one article (a text FILE, or - for stdin) and print the result as JSON."""
+    from worker.extract import load_extractor
+
+    text = source.read()
+    if not text.strip():
+        raise click.ClickException("the article is empty")
+    try:
+        extractor = load_extractor(state.settings.extract.name)
+        result = extractor.extract(ArticleText(text=text, title=title))
+    except CommitwatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    json.dump(asdict(result), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@cli.command()
+@click.option(
+    "--articles",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    required=True,
+    help="Articles JSONL (id, text, ...).",
+)
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    required=True,
+    help="Gold labels JSONL; only labelled articles are scored.",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the full report as JSON here.",
+)
+@click.option("--extractor", "name", help="Extractor to score [default: from config].")
+@pass_state
+def evaluate(
+    state: State, articles: Path, gold: Path, json_out: Path | None, name: str | None
+) -> None:
+    """Score the extractor against hand-made gold labels (precision, recall, F1)."""
+    from worker.evaluate import evaluate_files, render_report
+    from worker.extract import load_extractor
+
+    extractor = load_extractor(name or state.settings.extract.name)
+    report = evaluate_files(articles, gold, extractor)
+    click.echo(render_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+        click.echo(f"wrote {json_out}", err=True)
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command()
+@pass_state
+def upgrade(state: State) -> None:
+    """Apply every pending migration (safe to run on each deploy)."""
+    from worker.store.db import upgrade_database
+
+    upgrade_database(state.settings.database_url)
+    click.echo("database is up to date", err=True)
+
+
+cli.add_command(feeds)
+cli.add_command(export)
+cli.add_command(stats_command)
+cli.add_command(dead_letters)
+
+
+def main() -> None:
+    cli(prog_name="commitwatch")

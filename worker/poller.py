@@ -1,0 +1,231 @@
+"""Polling: claim due feeds, fetch, parse, store new entries, enqueue their ids, reschedule.
+
+An article is committed to the database *before* its id is enqueued, and re-enqueued by the
+stale sweep if the queue was down or the message got lost, so nothing fetched is ever lost.
+Every failure of one feed is recorded on that feed; none escapes to stop the daemon.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from worker.config import Settings
+from worker.domain import ParsedFeed
+from worker.errors import FeedError, FeedGoneError, FetchError
+from worker.feeds.fetch import Fetcher, FetchResult
+from worker.feeds.hostlimit import HostLimiter
+from worker.feeds.local import is_local, read_local_feed
+from worker.feeds.parse import parse_feed
+from worker.feeds.schedule import SchedulePolicy, next_check
+from worker.store import articles as article_store
+from worker.store import feeds as feed_store
+from worker.store.db import Sessions
+from worker.store.feeds import FeedClaim
+from worker.store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+Enqueue = Callable[[Sequence[int]], None]
+Clock = Callable[[], datetime]
+
+# The adaptive interval looks at this much history: Miniflux's "entries per week".
+RHYTHM_WINDOW = timedelta(days=7)
+# Stale articles re-enqueued per sweep: bounded so one sweep never floods the queue.
+REQUEUE_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    """What one feed check did, for progress output and logs."""
+
+    feed_id: int
+    url: str
+    outcome: str  # "new", "not-modified", "failed", "gone"
+    new_articles: int = 0
+    error: str | None = None
+
+
+class Poller:
+    """Checks due feeds with bounded concurrency and a per-host cap."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: Sessions,
+        fetcher: Fetcher,
+        enqueue: Enqueue,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.fetcher = fetcher
+        self.enqueue = enqueue
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.limiter = HostLimiter(settings.fetch.per_host_concurrency)
+        self.policy = schedule_policy(settings)
+        self._rng_lock = threading.Lock()
+
+    def poll_due(self, *, force: bool = False, limit: int = 1000) -> list[PollReport]:
+        """Check every due feed once (``force``: every enabled feed), then sweep stale articles."""
+        with self.sessions() as session:
+            lease = timedelta(seconds=self.settings.poll.lease_seconds)
+            claims = feed_store.claim_due_feeds(
+                session, self.clock(), lease=lease, limit=limit, force=force
+            )
+        with ThreadPoolExecutor(self.settings.poll.concurrency) as pool:
+            reports = list(pool.map(self.poll_feed, claims))
+        self.requeue_stale()
+        return reports
+
+    def poll_feed(self, claim: FeedClaim) -> PollReport:
+        """Check one claimed feed; every failure is recorded on the feed, never raised."""
+        try:
+            return self._check(claim)
+        except FeedGoneError as exc:
+            self._disable(claim, str(exc))
+            return PollReport(claim.id, claim.url, "gone", error=str(exc))
+        except FeedError as exc:
+            retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+            return self._fail(claim, f"{type(exc).__name__}: {exc}", retry_after)
+        except Exception as exc:  # a bug must not stop the other feeds or the daemon
+            log.exception("feed %s (%s): unexpected error", claim.id, claim.url)
+            return self._fail(claim, f"unexpected {type(exc).__name__}: {exc}", None)
+
+    def requeue_stale(self) -> int:
+        """Re-enqueue pending articles whose message was never sent or may be lost."""
+        cutoff = self.clock() - timedelta(seconds=self.settings.poll.requeue_after_seconds)
+        with self.sessions() as session:
+            ids = article_store.stale_pending_ids(
+                session, enqueued_before=cutoff, limit=REQUEUE_BATCH
+            )
+        if ids:
+            log.info("re-enqueueing %d pending articles", len(ids))
+            self._enqueue(ids)
+        return len(ids)
+
+    def _check(self, claim: FeedClaim) -> PollReport:
+        result = self._fetch(claim)
+        parsed = None
+        if result.status != 304:
+            parsed = parse_feed(
+                result.body,
+                content_type=result.content_type,
+                base_url=result.url,
+                max_entries=self.settings.poll.max_entries_per_fetch,
+                now=self.clock(),
+            )
+        new_ids = self._store(claim, result, parsed)
+        self._enqueue(new_ids)
+        outcome = "not-modified" if parsed is None else "new"
+        log.info("feed %s: %s, %d new or edited articles", claim.id, outcome, len(new_ids))
+        return PollReport(claim.id, claim.url, outcome, len(new_ids))
+
+    def _fetch(self, claim: FeedClaim) -> FetchResult:
+        if is_local(claim.url):
+            return read_local_feed(
+                claim.url,
+                last_modified=claim.last_modified,
+                max_bytes=self.settings.fetch.max_body_bytes,
+            )
+        with self.limiter.slot(urlsplit(claim.url).hostname or ""):
+            return self.fetcher.fetch(claim.url, etag=claim.etag, last_modified=claim.last_modified)
+
+    def _store(self, claim: FeedClaim, result: FetchResult, parsed: ParsedFeed | None) -> list[int]:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            ids: list[int] = []
+            if parsed is not None:
+                ids = article_store.save_entries(
+                    session,
+                    claim.id,
+                    parsed.entries,
+                    now=now,
+                    max_chars=self.settings.extract.max_article_chars,
+                )
+            rhythm = article_store.recent_entry_times(session, claim.id, since=now - RHYTHM_WINDOW)
+            feed_store.record_success(
+                session,
+                claim.id,
+                now=now,
+                next_check_at=self._next_check(
+                    now,
+                    rhythm,
+                    ttl=parsed.ttl_minutes if parsed else None,
+                    max_age=result.max_age_seconds,
+                ),
+                status=result.status,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                title=parsed.title if parsed else None,
+                new_url=result.permanent_url,
+            )
+        return ids
+
+    def _fail(self, claim: FeedClaim, error: str, retry_after: float | None) -> PollReport:
+        log.warning("feed %s (%s): %s", claim.id, claim.url, error)
+        now = self.clock()
+        when = self._next_check(
+            now, [], errors=claim.consecutive_errors + 1, retry_after=retry_after
+        )
+        with self.sessions.begin() as session:
+            feed_store.record_failure(session, claim.id, now=now, next_check_at=when, error=error)
+        return PollReport(claim.id, claim.url, "failed", error=error)
+
+    def _disable(self, claim: FeedClaim, reason: str) -> None:
+        log.warning("feed %s (%s) disabled: %s", claim.id, claim.url, reason)
+        with self.sessions.begin() as session:
+            feed_store.disable_feed(session, claim.id, now=self.clock(), reason=reason)
+
+    def _next_check(
+        self,
+        now: datetime,
+        entry_times: Sequence[datetime],
+        *,
+        ttl: int | None = None,
+        max_age: int | None = None,
+        retry_after: float | None = None,
+        errors: int = 0,
+    ) -> datetime:
+        with self._rng_lock:  # random.Random is not safe to share between threads
+            return next_check(
+                now,
+                entry_times=entry_times,
+                ttl_minutes=ttl,
+                max_age_seconds=max_age,
+                retry_after=retry_after,
+                consecutive_errors=errors,
+                policy=self.policy,
+                rng=self.rng,
+            )
+
+    def _enqueue(self, article_ids: Sequence[int]) -> None:
+        """Hand ids to the queue; if it is down they stay pending and the sweep retries."""
+        if not article_ids:
+            return
+        try:
+            self.enqueue(article_ids)
+        except Exception as exc:
+            log.warning("could not enqueue %d articles (kept pending): %s", len(article_ids), exc)
+            return
+        with self.sessions.begin() as session:
+            article_store.mark_enqueued(session, article_ids, self.clock())
+
+
+def schedule_policy(settings: Settings) -> SchedulePolicy:
+    """The scheduler's bounds from configuration."""
+    poll = settings.poll
+    return SchedulePolicy(
+        min_interval=timedelta(seconds=poll.min_interval_seconds),
+        max_interval=timedelta(seconds=poll.max_interval_seconds),
+        jitter=poll.jitter,
+    )
