@@ -235,3 +235,38 @@ def test_poller_backs_off_longer_after_repeated_failures(
     assert feed_row(sessions, feed_id).consecutive_errors == 4
     assert delays[-1] > delays[0]
     assert all(d <= timedelta(seconds=settings.poll.max_interval_seconds * 1.3) for d in delays)
+
+
+ARTICLE_PAGE = """<html><head><title>Ministers agree</title><script>steal()</script></head>
+<body><nav>Home | World | Sport</nav><article><h1>Ministers agree new package</h1>
+{paragraphs}</article><footer>© News Test</footer></body></html>"""
+SUMMARY_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Summaries</title>
+<item><title>Ministers agree new package</title><link>{link}</link><guid>s-1</guid>
+<description>Ministers agreed a package.</description></item></channel></rss>"""
+
+
+def test_poller_full_text_replaces_a_summary_with_the_page_text(
+    httpserver: HTTPServer, sessions: Sessions, database_url: str, queue: Queue
+) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the ministers said the sanctions package would be adopted "
+        f"by the council after a long discussion of its legal basis and its scope.</p>"
+        for n in range(8)
+    )
+    httpserver.expect_request("/page").respond_with_data(
+        ARTICLE_PAGE.format(paragraphs=paragraphs), content_type="text/html"
+    )
+    httpserver.expect_request("/feed").respond_with_data(
+        SUMMARY_FEED.format(link=httpserver.url_for("/page")), content_type="application/rss+xml"
+    )
+    settings = make_settings(database_url, fetch={"full_text": True})
+    add(sessions, httpserver.url_for("/feed"))
+    with Fetcher(fetch_settings(settings)) as fetcher:
+        poller = Poller(settings, sessions, fetcher, queue)
+        poller.poll_due(force=True)
+        poller.poll_due(force=True)  # the entry is known now: its page is not fetched again
+
+    [article] = articles(sessions)
+    assert "Paragraph 7: the ministers said" in article.text
+    assert "steal()" not in article.text and "Home | World" not in article.text
+    assert [r.path for r, _ in httpserver.log].count("/page") == 1

@@ -12,14 +12,15 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from worker.config import Settings
-from worker.domain import ParsedFeed
+from worker.domain import FeedEntry, ParsedFeed
 from worker.errors import FeedError, FeedGoneError, FetchError
 from worker.feeds.fetch import Fetcher, FetchResult
+from worker.feeds.fulltext import main_text
 from worker.feeds.hostlimit import HostLimiter
 from worker.feeds.local import is_local, read_local_feed
 from worker.feeds.parse import parse_feed
@@ -39,6 +40,8 @@ Clock = Callable[[], datetime]
 RHYTHM_WINDOW = timedelta(days=7)
 # Stale articles re-enqueued per sweep: bounded so one sweep never floods the queue.
 REQUEUE_BATCH = 500
+# With full text on, entries whose feed text is shorter than this are fetched: a summary.
+FULL_TEXT_BELOW_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ class Poller:
                 max_entries=self.settings.poll.max_entries_per_fetch,
                 now=self.clock(),
             )
+            if self.settings.fetch.full_text:
+                parsed = self._with_full_text(claim.id, parsed)
         new_ids = self._store(claim, result, parsed)
         self._enqueue(new_ids)
         outcome = "not-modified" if parsed is None else "new"
@@ -139,6 +144,31 @@ class Poller:
             )
         with self.limiter.slot(urlsplit(claim.url).hostname or ""):
             return self.fetcher.fetch(claim.url, etag=claim.etag, last_modified=claim.last_modified)
+
+    def _with_full_text(self, feed_id: int, parsed: ParsedFeed) -> ParsedFeed:
+        """Replace short summaries of unseen entries by their page's main text.
+
+        Only entries a save would change are fetched, so a feed is never re-crawled. The
+        content hash stays the feed's: an edit is still detected from the feed itself.
+        """
+        with self.sessions() as session:
+            unseen = article_store.unseen_keys(session, feed_id, parsed.entries)
+        entries = tuple(
+            self._full_entry(entry) if entry.key in unseen else entry for entry in parsed.entries
+        )
+        return replace(parsed, entries=entries)
+
+    def _full_entry(self, entry: FeedEntry) -> FeedEntry:
+        if not entry.link or len(entry.text) >= FULL_TEXT_BELOW_CHARS:
+            return entry
+        try:
+            with self.limiter.slot(urlsplit(entry.link).hostname or ""):
+                page = self.fetcher.fetch(entry.link)
+        except FeedError as exc:
+            log.info("full text of %s not fetched, keeping the summary: %s", entry.link, exc)
+            return entry
+        text = main_text(page.body, url=page.url)
+        return replace(entry, text=text) if text and len(text) > len(entry.text) else entry
 
     def _store(self, claim: FeedClaim, result: FetchResult, parsed: ParsedFeed | None) -> list[int]:
         now = self.clock()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
@@ -22,12 +22,7 @@ def save_entries(
     Entries without a date keep the time they were first seen.
     """
     by_key = {entry.key: entry for entry in entries}  # a feed may repeat an entry: keep the last
-    stored = {
-        article.entry_key: article
-        for article in session.scalars(
-            select(Article).where(Article.feed_id == feed_id, Article.entry_key.in_(by_key))
-        )
-    }
+    stored = _stored(session, feed_id, by_key)
     changed = []
     for key, entry in by_key.items():
         article = stored.get(key)
@@ -40,6 +35,21 @@ def save_entries(
         changed.append(article)
     session.flush()
     return [article.id for article in changed]
+
+
+def unseen_keys(session: Session, feed_id: int, entries: Sequence[FeedEntry]) -> set[str]:
+    """Keys of entries not stored yet, or stored with other content: what a save would change."""
+    stored = _stored(session, feed_id, [entry.key for entry in entries])
+    return {
+        entry.key
+        for entry in entries
+        if entry.key not in stored or stored[entry.key].content_hash != entry.content_hash
+    }
+
+
+def _stored(session: Session, feed_id: int, keys: Iterable[str]) -> dict[str, Article]:
+    query = select(Article).where(Article.feed_id == feed_id, Article.entry_key.in_(list(keys)))
+    return {article.entry_key: article for article in session.scalars(query)}
 
 
 def _fill(article: Article, entry: FeedEntry, max_chars: int) -> None:
