@@ -46,7 +46,8 @@ def pretend(mapping: dict[str, list[str]]) -> Callable[[str], list[str]]:
 def test_fetch_200_returns_body_validators_and_hints(
     httpserver: HTTPServer, make_fetcher: MakeFetcher
 ) -> None:
-    httpserver.expect_request("/feed", headers={"User-Agent": USER_AGENT}).respond_with_data(
+    sent = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+    httpserver.expect_request("/feed", headers=sent).respond_with_data(
         FEED,
         content_type="application/rss+xml; charset=utf-8",
         headers={
