@@ -6,10 +6,12 @@ Extractors are chosen by name in ``config/`` (``extract.name``) and built once p
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
+from typing import Protocol, cast
 
 from worker.domain import ArticleText, Extraction
+from worker.errors import ConfigError
 
 
 class Extractor(Protocol):
@@ -45,10 +47,24 @@ EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal, "rules": _rules}
 
 
 def load_extractor(name: str) -> Extractor:
-    """Build the extractor registered under ``name``; load models here, once per process."""
-    try:
-        factory = EXTRACTORS[name]
-    except KeyError:
-        known = ", ".join(sorted(EXTRACTORS))
-        raise ValueError(f"unknown extractor {name!r}; choose one of: {known}") from None
+    """Build the extractor named ``name``; load models here, once per process.
+
+    ``name`` is a registered name (``rules``, ``minimal``) or an import path
+    ``package.module:factory`` to plug in an extractor of your own without touching this code.
+    """
+    factory = EXTRACTORS.get(name) or _imported_factory(name)
     return factory()
+
+
+def _imported_factory(path: str) -> ExtractorFactory:
+    known = ", ".join(sorted(EXTRACTORS))
+    module_name, _, attribute = path.partition(":")
+    if not attribute:
+        raise ConfigError(f"unknown extractor {path!r}; choose one of {known}, or module:factory")
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load extractor {path!r}: {exc}") from None
+    if not callable(factory):
+        raise ConfigError(f"extractor {path!r} is not callable")
+    return cast(ExtractorFactory, factory)
