@@ -192,3 +192,8 @@ def test_schedule_always_within_bounds_without_retry_after(
 def test_schedule_policy_rejects_nonsense(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="SchedulePolicy"):
         SchedulePolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_schedule_backoff_never_beyond_a_short_maximum() -> None:
+    policy = SchedulePolicy(jitter=0.0, max_interval=HOUR)
+    assert interval(errors=50, policy=policy) == HOUR

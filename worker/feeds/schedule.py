@@ -4,7 +4,8 @@
   by the policy (5 min to 24 h by default). A feed with no entry last week is checked daily.
 - Server hints (RSS ``ttl``, Cache-Control ``max-age`` or Expires) may lengthen the interval,
   never beyond the maximum: they say how fresh a copy stays, not how slowly to poll forever.
-- Failures: exponential backoff from ``error_backoff_base``, capped by ``error_backoff_cap``.
+- Failures: exponential backoff from ``error_backoff_base``, capped by ``error_backoff_cap`` and
+  never beyond the maximum interval, so "checked at least every max_interval" always holds.
   Polling never stops (Miniflux's stop-after-3-errors is its most complained-about behaviour);
   only a 410 disables a feed, and that is the poller's decision.
 - Retry-After (429/503) is a minimum, even above the maximum interval, but itself capped by
