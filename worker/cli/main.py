@@ -51,10 +51,16 @@ def run(state: State, seeds_dir: Path) -> None:
     """
     from worker.embedded import run_embedded
 
+    state.log_level = state.log_level or "WARNING"  # the progress lines are the user's view
     settings = state.settings
     click.echo(f"commitwatch {__version__}: database {settings.database_url}", err=True)
     _, summary = run_embedded(settings, seeds_dir, lambda line: click.echo(line, err=True))
     click.echo(render_stats(summary))
+    click.echo(
+        "\nnext: commitwatch export --format csv > commitments.csv   "
+        "(or: stats, feeds add URL, --help)",
+        err=True,
+    )
 
 
 @cli.command()
