@@ -270,3 +270,17 @@ def test_poller_full_text_replaces_a_summary_with_the_page_text(
     assert "Paragraph 7: the ministers said" in article.text
     assert "steal()" not in article.text and "Home | World" not in article.text
     assert [r.path for r, _ in httpserver.log].count("/page") == 1
+
+
+def test_poller_honours_retry_after_on_429(
+    httpserver: HTTPServer, poller: Poller, sessions: Sessions
+) -> None:
+    httpserver.expect_request("/busy").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "7200"}
+    )
+    feed_id = add(sessions, httpserver.url_for("/busy"))
+    before = utcnow()
+    [report] = poller.poll_due(force=True)
+    feed = feed_row(sessions, feed_id)
+    assert report.outcome == "failed"
+    assert feed.next_check_at >= before + timedelta(seconds=7200)
