@@ -52,10 +52,23 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def is_code_like(surface: str) -> bool:
+    """Short capitals ("AI", "EV"): rigour would read them as ISO codes."""
+    return len(surface.replace(".", "")) <= 3 and surface.replace(".", "").isupper()
+
+
 @lru_cache(maxsize=8192)
-def country(surface: str) -> Canonical | None:
+def is_place(surface: str) -> bool:
+    """Whether rigour knows ``surface`` as a territory (country, region or city)."""
+    return not is_code_like(surface) and lookup_territory(surface) is not None
+
+
+@lru_cache(maxsize=8192)
+def country(surface: str, abbreviations: frozenset[str] = frozenset()) -> Canonical | None:
     """A country (or territory with an ISO code) named by ``surface``, via rigour."""
     if len(surface) < 2 or not surface[0].isupper():
+        return None
+    if is_code_like(surface) and surface.replace(".", "") not in abbreviations:
         return None
     territory = lookup_territory(surface)
     if territory is None or not territory.is_country or "-" in territory.code:
@@ -67,7 +80,7 @@ def demonym_key(word: str, lexicon: Lexicon) -> str | None:
     """The entity key an adjective such as "Russian" or "European" stands for."""
     if word in lexicon.demonyms:
         return lexicon.demonyms[word]
-    found = country(word)
+    found = country(word, lexicon.country_abbreviations)
     return found.key if found else None
 
 
@@ -91,7 +104,7 @@ def from_entry(entry: EntityEntry) -> Canonical:
 
 def provisional(surface: str, label: str, lexicon: Lexicon) -> Canonical:
     """A first key for one span, before the mentions of an article are clustered."""
-    found = country(surface)
+    found = country(surface, lexicon.country_abbreviations)
     if found is not None and label in ("GPE", "ORG"):
         return found
     if label == "PERSON":

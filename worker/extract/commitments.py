@@ -12,7 +12,7 @@ import re
 
 from worker.domain import Commitment, CommitmentStatus, Mention
 from worker.extract.actors import ActorResolver, Attribution
-from worker.extract.cues import CueHit, find_cues, is_forecast, status_of
+from worker.extract.cues import CueHit, clause_bounds, find_cues, is_forecast, status_of
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import Sentence
@@ -55,6 +55,7 @@ class ArticleCommitments:
         self._actors.remember(sentence.text, sentence.start, mentions)
         if found:
             self._actors.focus.actor = found[0].actor_key
+            self._actors.focus.actor_age = 0
         return found
 
     def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
@@ -68,7 +69,10 @@ class ArticleCommitments:
             status, explicit = status_of(sentence.text, hit, self._lex)
             if (hit.type, status) in keys:
                 continue
-            who = self._actors.attribute(sentence.text, sentence.start, mentions, hit.start)
+            clause_start, _ = clause_bounds(sentence.text, hit.start)
+            who = self._actors.attribute(
+                sentence.text, sentence.start, mentions, hit.start, clause_start
+            )
             if who.actor is None:
                 continue
             keys.add((hit.type, status))

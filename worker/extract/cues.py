@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 from worker.extract.lexicon import Cue, Lexicon
 
-_CLAUSE_BREAK = re.compile(r";|\s[–—]\s|,\s+(?:but|and|while|whereas)\s|\sbut\s|:\s")
+_CLAUSE_BREAK = re.compile(
+    r";|\s[–—]\s|,\s+(?:but|and|while|whereas|adding|saying|noting)\s|\sbut\s|:\s"
+)
+# A status word right before the cue qualifies it ("a proposed ceasefire", "agreed truce").
+ADJACENT_CHARS = 12
 _CONDITION_END = re.compile(r"[,;:–—]|$")
 
 
@@ -84,6 +88,16 @@ def _best_status(text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def _adjacent_status(text: str, position: int, lexicon: Lexicon) -> str | None:
+    window = text[max(0, position - ADJACENT_CHARS) : position]
+    for rule in lexicon.statuses:
+        for cue in rule.cues:
+            match = cue.search(window)
+            if match and not window[match.end() :].strip(" ,").count(" "):
+                return rule.name
+    return None
+
+
 def is_forecast(text: str, lexicon: Lexicon) -> bool:
     """Analysts' and journalists' judgements: not commitments at all."""
     return any(cue.search(text) for cue in lexicon.forecast_cues)
@@ -96,7 +110,7 @@ def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
     clause = "".join(
         " " if _inside(i, regions) else c for i, c in enumerate(text[start:end], start)
     )
-    found = _best_status(clause, lexicon)
+    found = _adjacent_status(text, hit.start, lexicon) or _best_status(clause, lexicon)
     if found is None:
         found = _best_status(text[:start], lexicon)
     if found is not None:

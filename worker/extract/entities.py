@@ -23,13 +23,17 @@ from worker.extract.canon import (
     acronym,
     country,
     from_entry,
+    is_code_like,
+    is_place,
     person_core,
     provisional,
     trim_span,
 )
 from worker.extract.lexicon import EntityEntry, Lexicon
+from worker.extract.sentences import split_sentences
 
 _CONTEXT = "|context"
+_CAPITALISED_TAIL = re.compile(r"(?: [A-Z][\w-]*){1,4}")
 _KEPT = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 
 
@@ -71,6 +75,16 @@ class ArticleEntities:
         return next((e for e in self.entities if e.key == key), None)
 
 
+def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
+    """A lone capitalised word seen only at sentence starts is a heading or common word."""
+    if " " in surface or surface.isupper():
+        return False
+    found = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text)]
+    return bool(found) and all(
+        position in starts or text[position - 1 : position] in "“\"‘'" for position in found
+    )
+
+
 class EntityResolver:
     """Turns a processed ``Doc`` into canonical entities; built once per extractor."""
 
@@ -83,6 +97,11 @@ class EntityResolver:
         self._role_before = re.compile(
             rf"((?:\b[A-Z][\w.-]*(?:['’]s)? |\b\w+['’]s )?(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$"
         )
+        self._role_words = {r.casefold() for r in lexicon.roles} | {
+            w.casefold() for r in lexicon.roles for w in r.split() if w[0].isupper()
+        }
+        self._role_words |= {w + "s" for w in self._role_words}
+        self._role_follows = re.compile(rf"\s+(?:{alternation})\b")
         self._role_after = re.compile(rf"^,\s+(?:the\s+)?([\w'’ .-]{{0,40}}?(?:{alternation}))\b")
 
     def resolve(self, text: str, doc: Doc) -> ArticleEntities:
@@ -93,9 +112,6 @@ class EntityResolver:
         return ArticleEntities(entities, mentions, tuple(demonyms), holders)
 
     # --- spans ---------------------------------------------------------------------------
-
-    def _context_ok(self, entry: EntityEntry, text: str) -> bool:
-        return any(re.search(rf"\b{re.escape(t)}\b", text) for t in entry.context_triggers)
 
     def _canonical(self, surface: str, label: str, ent_id: str) -> Canonical | None:
         key = ent_id.removesuffix(_CONTEXT)
@@ -109,26 +125,56 @@ class EntityResolver:
     def _spans(self, text: str, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str]]]:
         spans: list[Span] = []
         demonyms: list[tuple[int, int, str]] = []
+        starts = {s.start for s in split_sentences(text)}
         for ent in doc.ents:
             if ent.label_ == "NORP":
                 demonyms.append((ent.start_char, ent.end_char, ent.text))
                 continue
             label = _KEPT.get(ent.label_) or ("ORG" if ent.ent_id_ else None)
-            entry = self._by_key.get(ent.ent_id_.removesuffix(_CONTEXT))
-            if label is None or (
-                ent.ent_id_.endswith(_CONTEXT)
-                and entry is not None
-                and not self._context_ok(entry, text)
-            ):
+            if label is None or not self._ruler_ok(ent.ent_id_, text):
                 continue
             start, end = trim_span(text, ent.start_char, ent.end_char)
-            surface = text[start:end]
-            if len(surface) < 2 or not any(c.isupper() for c in surface):
+            if self._inside_excluded_name(text, start, end):
                 continue
-            canonical = self._canonical(surface, label, ent.ent_id_)
-            if canonical is not None:
-                spans.append(Span(start, end, surface, canonical))
+            if not ent.ent_id_:
+                label = self._model_label(text, start, end, label, starts)
+            canonical = label and self._canonical(text[start:end], label, ent.ent_id_)
+            if canonical:
+                spans.append(Span(start, end, text[start:end], canonical))
         return spans, demonyms
+
+    def _inside_excluded_name(self, text: str, start: int, end: int) -> bool:
+        """A place that only names a facility ("Zaporizhzhia Nuclear Power Plant")."""
+        longer = _CAPITALISED_TAIL.match(text, end)
+        if longer is None:
+            return False
+        name = text[start : longer.end()]
+        return any(p.fullmatch(name) for p in self._lexicon.non_entities)
+
+    def _ruler_ok(self, ent_id: str, text: str) -> bool:
+        entry = self._by_key.get(ent_id.removesuffix(_CONTEXT))
+        if not ent_id.endswith(_CONTEXT) or entry is None:
+            return True
+        return any(re.search(rf"\b{re.escape(t)}\b", text) for t in entry.context_triggers)
+
+    def _model_label(
+        self, text: str, start: int, end: int, label: str, starts: set[int]
+    ) -> str | None:
+        """The model's label, corrected, or None for spans the label rules leave out."""
+        surface = text[start:end]
+        if len(surface) < 2 or not any(c.isupper() for c in surface):
+            return None
+        if any(p.fullmatch(surface) for p in self._lexicon.non_entities):
+            return None
+        if " " not in surface and is_place(surface):
+            return "GPE"
+        if surface.casefold() in self._role_words or _initial_only(surface, text, starts):
+            return None
+        if label != "PERSON" and self._role_follows.match(text, end):
+            return None
+        if label == "GPE" and is_code_like(surface):
+            return None if country(surface, self._lexicon.country_abbreviations) is None else label
+        return label
 
     # --- clustering ----------------------------------------------------------------------
 
@@ -195,7 +241,7 @@ class EntityResolver:
     def _entity(self, key: str, group: list[Span], roles: tuple[str, ...]) -> Entity:
         c = group[0].canonical
         entry = self._by_key.get(key)
-        found = country(c.name)
+        found = country(c.name, self._lexicon.country_abbreviations)
         if entry is not None:
             name, wikidata = entry.name, entry.wikidata
         elif found is not None and found.key == key:

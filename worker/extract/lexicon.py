@@ -92,6 +92,11 @@ class Lexicon:
     publishers: dict[str, str]
     media: frozenset[str]
     we_groups: tuple[str, ...]
+    non_entities: tuple[re.Pattern[str], ...]
+    agent_nouns: tuple[str, ...]
+    group_nouns: dict[str, str]
+    capitals: dict[str, str]
+    country_abbreviations: frozenset[str]
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
@@ -197,4 +202,12 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         publishers=dict(data.get("publishers", {})),
         media=frozenset(data.get("media", [])),
         we_groups=tuple(data.get("we_groups", [])),
+        non_entities=tuple(
+            re.compile(p)
+            for p in data.get("non_entities", [])  # case-sensitive: names
+        ),
+        country_abbreviations=frozenset(data.get("country_abbreviations", [])),
+        agent_nouns=tuple(data.get("agent_nouns", [])),
+        group_nouns=dict(data.get("group_nouns", {})),
+        capitals=dict(data.get("capitals", {})),
     )
