@@ -105,6 +105,14 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     engine.dispose()
 
 
+@pytest.fixture
+def pg_sessions(postgres_url: str) -> Iterator[Sessions]:
+    """Sessions on the test PostgreSQL database, for tests that need that server."""
+    engine = make_engine(postgres_url)
+    yield make_sessions(engine)
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
     """Run a test on both databases the service supports."""

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -50,3 +54,45 @@ class ScriptedExtractor:
 
     def extract_many(self, articles: Iterable[ArticleText]) -> Iterator[Extraction]:
         return (self.extract(a) for a in articles)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` passes: for work done by other processes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def worker_env(database_url: str, redis_url: str, queue: str, **extra: str) -> dict[str, str]:
+    """The environment of a service process under test: no developer overrides, no config file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMITWATCH_")}
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        COMMITWATCH_QUEUE__NAME=queue,
+        COMMITWATCH_EXTRACT__NAME="minimal",
+        COMMITWATCH_CONFIG=os.devnull,
+    )
+    env.update(extra)
+    return env
+
+
+def start_worker(env: dict[str, str], concurrency: int = 2) -> subprocess.Popen[bytes]:
+    """``commitwatch worker`` as a real process, its log captured for failure messages."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "worker", "worker", "--concurrency", str(concurrency)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def worker_output(proc: subprocess.Popen[bytes]) -> str:
+    """The process's log, for a failure message (stops it first if needed)."""
+    if proc.poll() is None:
+        proc.kill()
+    out, _ = proc.communicate(timeout=30)
+    return out.decode(errors="replace")[-4000:]

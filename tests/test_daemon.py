@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from tests.conftest import SEEDS
-from tests.test_queue_integration import wait_for
+from tests.helpers import wait_for
 from worker.store.db import make_engine, make_sessions, upgrade_database
 from worker.store.feeds import add_feed
 from worker.store.models import Article, Feed

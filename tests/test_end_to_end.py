@@ -4,32 +4,22 @@ a ``commitwatch worker`` process → PostgreSQL, asserting what an analyst would
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from tests.conftest import SEEDS, make_settings
-from tests.test_queue_integration import wait_for, worker_env, worker_output
+from tests.helpers import start_worker, wait_for, worker_env, worker_output
 from worker.daemon import poll_once
-from worker.store.db import Sessions, make_engine, make_sessions
+from worker.store.db import Sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article, Commitment, Entity, Mention
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
 EXTRACTOR = "minimal"
-
-
-@pytest.fixture
-def pg_sessions(postgres_url: str) -> Iterator[Sessions]:
-    engine = make_engine(postgres_url)
-    yield make_sessions(engine)
-    engine.dispose()
 
 
 def test_end_to_end_seeds_feed_to_stored_commitments(
@@ -50,11 +40,8 @@ def test_end_to_end_seeds_feed_to_stored_commitments(
             add_feed(session, httpserver.url_for(path))
 
     reports = poll_once(settings)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "worker", "worker", "--concurrency", "2"],
-        env={**worker_env(postgres_url, redis_url, queue), "COMMITWATCH_EXTRACT__NAME": EXTRACTOR},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    worker = start_worker(
+        worker_env(postgres_url, redis_url, queue, COMMITWATCH_EXTRACT__NAME=EXTRACTOR)
     )
     try:
         assert sorted(r.new_articles for r in reports) == [1, 5]
