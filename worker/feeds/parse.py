@@ -81,7 +81,7 @@ def _run_feedparser(body: bytes, content_type: str | None, base_url: str | None)
     if not body.strip():
         raise FeedParseError("not a usable feed: the body is empty")
     try:
-        check_entities(body)
+        check_entities(body, content_type=content_type)
     except UnsafeXMLError as exc:
         raise FeedParseError(f"refused an unsafe XML document: {exc}") from exc
     headers = {"content-type": content_type} if content_type else {}
