@@ -31,7 +31,9 @@ def test_config_file_values_are_used(tmp_path: Path) -> None:
     assert settings.poll.jitter == 0.1
 
 
-def test_config_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_environment_overrides_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path, 'redis_url = "redis://file:6379/0"\n[poll]\njitter = 0.1\n')
     monkeypatch.setenv("REDIS_URL", "redis://env:6379/1")
     monkeypatch.setenv("COMMITWATCH_POLL__JITTER", "0.3")

@@ -48,8 +48,9 @@ def test_store_edited_entry_goes_back_to_pending(sessions: Sessions) -> None:
         [article_id] = save_entries(session, feed_id, [entry("a")], now=NOW, max_chars=1000)
         session.get_one(Article, article_id).status = "done"
     with sessions.begin() as session:
-        edited = save_entries(session, feed_id, [entry("a", text="Corrected text.")], now=NOW,
-                              max_chars=1000)
+        edited = save_entries(
+            session, feed_id, [entry("a", text="Corrected text.")], now=NOW, max_chars=1000
+        )
         article = session.get_one(Article, article_id)
         assert edited == [article_id]
         assert (article.status, article.text) == ("pending", "Corrected text.")
@@ -58,8 +59,9 @@ def test_store_edited_entry_goes_back_to_pending(sessions: Sessions) -> None:
 def test_store_caps_article_text(sessions: Sessions) -> None:
     feed_id = _feed(sessions)
     with sessions.begin() as session:
-        [article_id] = save_entries(session, feed_id, [entry("a", text="x" * 50)], now=NOW,
-                                    max_chars=10)
+        [article_id] = save_entries(
+            session, feed_id, [entry("a", text="x" * 50)], now=NOW, max_chars=10
+        )
         assert session.get_one(Article, article_id).text == "x" * 10
 
 
