@@ -85,8 +85,15 @@ class ActorResolver:
             speaker = self.focus.quote_speaker
         others = [m for m in local if m is not speaker_mention]
         in_focus = replace(self.focus, person=speaker) if self._is_person(speaker) else self.focus
+        in_clause = [m for m in others if m.start - offset >= clause_start]
+        later_clause = (
+            subjects.clause_subject(text, offset, others, clause_start, cue_at) or speaker
+            if clause_start > 0
+            else None
+        )
         actor = (
-            subjects.accused(text, offset, others)
+            subjects.accused(text, offset, in_clause)
+            or later_clause
             or subjects.subject(text, offset, others, cue_at, in_focus)
             or self._first_person(text, speaker)
             or speaker

@@ -67,7 +67,7 @@ class ArticleCommitments:
         keys: set[tuple[str, str]] = set()
         for hit in hits:
             status, explicit = status_of(sentence.text, hit, self._lex)
-            if (hit.type, status) in keys:
+            if (hit.type, status) in keys or (hit.strength < 1.0 and not explicit):
                 continue
             clause_start, _ = clause_bounds(sentence.text, hit.start)
             who = self._actors.attribute(

@@ -14,11 +14,21 @@ from dataclasses import dataclass
 from worker.extract.lexicon import Cue, Lexicon
 
 _CLAUSE_BREAK = re.compile(
-    r";|\s[–—]\s|,\s+(?:but|and|while|whereas|adding|saying|noting)\s|\sbut\s|:\s"
+    r";|\s[–—]\s|,\s+(?:but|and|while|whereas|adding|saying|noting|as)\s|\sbut\s|:\s"
+    r"|\sand that\s"
 )
 # A status word right before the cue qualifies it ("a proposed ceasefire", "agreed truce").
 ADJACENT_CHARS = 12
 _CONDITION_END = re.compile(r"[,;:–—]|$")
+# An adverbial opener ("In line with talks between X and Y, ...") is neither the subject nor the
+# status of the main clause.
+OPENER = re.compile(
+    r"\W*(in|at|after|following|under|with|since|during|asked|speaking|for|on|despite|while|"
+    r"as|given|against|before|until|amid|today|yesterday|however|meanwhile|also|earlier|later|"
+    r"separately|additionally|in addition|to that end|for its part|for her part|for his part)\b"
+    r"[^,“\"]*,\s*",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +76,9 @@ def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]
         for kind in lexicon.types:
             weak = _hits(kind.weak_cues, text, regions)
             hits += [CueHit(kind.name, m.start(), m.end(), 0.5) for m in weak[:1]]
-    return hits
+    strong = {h.type for h in hits if h.strength >= 1.0}
+    yielding = {k.name for k in lexicon.types if strong & set(k.yields_to)}
+    return [h for h in hits if h.type not in yielding]
 
 
 def clause_bounds(text: str, position: int) -> tuple[int, int]:
@@ -89,24 +101,30 @@ def _best_status(text: str, lexicon: Lexicon) -> str | None:
 
 
 def _adjacent_status(text: str, position: int, lexicon: Lexicon) -> str | None:
+    """A participle right before the cue ("proposed ceasefire") states its status."""
     window = text[max(0, position - ADJACENT_CHARS) : position]
+    participle = re.search(r"\b(\w+ed)\s+(\w+\s+)?$", window)
+    if participle is None:
+        return None
     for rule in lexicon.statuses:
-        for cue in rule.cues:
-            match = cue.search(window)
-            if match and not window[match.end() :].strip(" ,").count(" "):
-                return rule.name
+        if any(cue.fullmatch(participle.group(1)) for cue in rule.cues):
+            return rule.name
     return None
 
 
 def is_forecast(text: str, lexicon: Lexicon) -> bool:
-    """Analysts' and journalists' judgements: not commitments at all."""
-    return any(cue.search(text) for cue in lexicon.forecast_cues)
+    """Analysts' judgements and re-statements of a measure's content: not commitments."""
+    cues = (*lexicon.forecast_cues, *lexicon.enumeration_cues)
+    return any(cue.search(text) for cue in cues)
 
 
 def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
     """The status of the commitment cued by ``hit``, and whether a status cue said so."""
     regions = masked_regions(text, lexicon)
     start, end = clause_bounds(text, hit.start)
+    opener = OPENER.match(text, start) if start == 0 else None
+    if opener is not None and opener.end() <= hit.start:
+        start = opener.end()
     clause = "".join(
         " " if _inside(i, regions) else c for i, c in enumerate(text[start:end], start)
     )

@@ -50,6 +50,7 @@ class CommitmentType:
     cues: tuple[Cue, ...]
     weak_cues: tuple[Cue, ...] = ()
     context_cues: tuple[Cue, ...] = ()
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Lexicon:
     past_cues: tuple[re.Pattern[str], ...]
     entities: tuple[EntityEntry, ...]
     forecast_cues: tuple[re.Pattern[str], ...]
+    enumeration_cues: tuple[re.Pattern[str], ...]
     conditional_openers: tuple[re.Pattern[str], ...]
     question_openers: tuple[re.Pattern[str], ...]
     reporting_verbs: str
@@ -147,6 +149,7 @@ def _types(data: dict[str, Any]) -> tuple[CommitmentType, ...]:
                 cues=tuple(_cue(c, where) for c in spec.get("cues", [])),
                 weak_cues=tuple(_cue(c, where) for c in spec.get("weak_cues", [])),
                 context_cues=tuple(_cue(c, where) for c in spec.get("context_cues", [])),
+                yields_to=tuple(spec.get("yields_to", [])),
             )
         )
     return tuple(result)
@@ -192,6 +195,7 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         past_cues=tuple(_compile(c, "defaults") for c in defaults.get("past_cues", [])),
         entities=tuple(_entity(e) for e in data.get("entity", [])),
         forecast_cues=tuple(_compile(c, "forecast") for c in data.get("forecast_cues", [])),
+        enumeration_cues=tuple(_compile(c, "enum") for c in data.get("enumeration_cues", [])),
         conditional_openers=tuple(_compile(c, "cond") for c in data.get("conditional_openers", [])),
         question_openers=tuple(_compile(c, "question") for c in data.get("question_openers", [])),
         reporting_verbs=data.get("reporting_verbs", "(said|says)"),

@@ -13,6 +13,7 @@ import re
 from typing import Protocol
 
 from worker.domain import Mention
+from worker.extract.cues import OPENER as _OPENER
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 
@@ -23,13 +24,7 @@ _PREPOSITIONS = frozenset(
 _DETERMINERS = frozenset("the a an its their his her our".split())
 _NOT_SELF = re.compile(r"^['’]s\s+(allies|partners|backers|supporters|critics|opponents|enemies)\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,-]{2,40},?\s[^-–—]{0,40}?\)\s*[-–—]\s*")
-_OPENER = re.compile(
-    r"\W*(in|at|after|following|under|with|since|during|asked|speaking|for|on|despite|while|"
-    r"as|given|against|before|until|amid|today|yesterday|however|meanwhile|also|earlier|later|"
-    r"separately|additionally|in addition|to that end|for its part|for her part|for his part)\b"
-    r"[^,“\"]*,\s*",
-    re.I,
-)
+_CLAUSE_LEAD = re.compile(r"[\s,;:–—]*(?:(?:and|but|as|when|while|that|so|whereas)\s+)*", re.I)
 _CONJUNCTION = re.compile(r"\W*(and|but|so|yet)\s+", re.I)
 _PRELUDE = re.compile(r"^[\s\W]*(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w.’'-]*|[a-z]+-\w+)\s+){0,5}$")
 _PREDICATE = re.compile(
@@ -136,6 +131,21 @@ class Subjects:
         if re.fullmatch(r"(?:['’]s)?(?:\s+[\w-]+){1,5}\s+", gap) and not _PREDICATE.search(gap):
             return following[0].entity_key
         return mention.entity_key
+
+    def clause_subject(
+        self, text: str, offset: int, mentions: list[Mention], clause_start: int, cue_at: int
+    ) -> str | None:
+        """The entity opening a later clause ("..., and U.S. officials have had talks")."""
+        lead = _CLAUSE_LEAD.match(text, clause_start)
+        start = lead.end() if lead else clause_start
+        for i, mention in enumerate(mentions):
+            rel = mention.start - offset
+            if rel < start or rel >= cue_at:
+                continue
+            if _PRELUDE.match(text[start:rel]) and self._acts(text, mention.end - offset):
+                return self._titled_person(text, offset, mention, mentions[i + 1 : i + 2])
+            break
+        return None
 
     def nearest(
         self, text: str, offset: int, mentions: list[Mention], clause_start: int, cue_at: int
