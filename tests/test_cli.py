@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import SEEDS
 from worker.cli.main import cli
+from worker.errors import ExtractionError
 
 
 @pytest.fixture
@@ -130,3 +131,39 @@ def test_cli_help_is_available_everywhere() -> None:
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, args
         assert "Usage:" in result.output
+
+
+class PoisonExtractor:
+    """Fails on every article, as a broken extractor release would."""
+
+    version = "poison-1"
+
+    def extract(self, article: object) -> object:
+        raise ExtractionError("cannot read this article")
+
+    def extract_many(self, articles: object) -> object:
+        raise ExtractionError("cannot read these articles")
+
+
+def poison() -> PoisonExtractor:
+    return PoisonExtractor()
+
+
+def test_cli_dead_letters_list_and_replay_after_a_fix(config: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        config.read_text(encoding="utf-8").replace('"minimal"', '"tests.test_cli:poison"'),
+        encoding="utf-8",
+    )
+    run = invoke(broken, "run", "--seeds", str(SEEDS))
+    listed = invoke(config, "dead-letters", "list")
+    replayed = invoke(config, "dead-letters", "replay", "--all", "--inline")
+    after = invoke(config, "dead-letters", "list")
+
+    assert run.exit_code == 0, run.output
+    assert "dead letters 6" in run.stdout
+    assert listed.stdout.count("ExtractionError: cannot read this article") == 6
+    assert replayed.exit_code == 0, replayed.output
+    assert replayed.stdout.count(": done") == 6
+    assert "0 dead letters" in after.stderr
+    assert "articles     6  (done 6)" in invoke(config, "stats").stdout
