@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The corpus lives beside the repository (../shared), not inside it: it is not ours to ship.
 CORPUS_DIR = REPO_ROOT.parent / "shared" / "feeds"
 CORPUS_MISSING = f"feed corpus not found at {CORPUS_DIR} (it lives in ../shared/feeds)"
+SKIP = pytest.mark.skip(reason=CORPUS_MISSING)
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,41 @@ def load_corpus() -> list[CorpusFeed]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that asks for ``corpus_feed`` once per corpus file (or skip if absent)."""
+    """``corpus_feed``: once per corpus file; ``encoded_feed``: once per (file, known word).
+
+    Both skip with a clear reason when the corpus is absent.
+    """
+    if "encoded_feed" in metafunc.fixturenames:
+        encoded = [(f, KNOWN_WORDS[f.number]) for f in load_corpus() if f.number in KNOWN_WORDS]
+        metafunc.parametrize(
+            "encoded_feed",
+            encoded or [pytest.param(None, marks=SKIP)],
+            ids=[feed.path.stem for feed, _ in encoded] or None,
+        )
     if "corpus_feed" in metafunc.fixturenames:
         feeds = load_corpus()
         if feeds:
             metafunc.parametrize("corpus_feed", feeds, ids=[feed.path.stem for feed in feeds])
         else:
-            metafunc.parametrize(
-                "corpus_feed", [pytest.param(None, marks=pytest.mark.skip(reason=CORPUS_MISSING))]
-            )
+            metafunc.parametrize("corpus_feed", [pytest.param(None, marks=SKIP)])
+
+
+# A known word per non-ASCII encoding in the corpus: text must decode to these characters.
+KNOWN_WORDS = {
+    "02": "Líder",  # Latin-1 bytes with no declaration
+    "03": "mãe",  # ISO-8859-1
+    "05": "腾讯科技",  # GB2312
+    "08": "verfügbare",  # UTF-8 Atom
+    "09": "Оренбург",  # windows-1251
+    "19": "könnte",  # ISO-8859-1 RDF
+    "20": "überall",  # ISO-8859-1 RSS 0.91
+}
+
+
+@pytest.fixture(scope="session")
+def known_words() -> dict[str, str]:
+    """``KNOWN_WORDS`` for tests (conftest is not imported directly)."""
+    return KNOWN_WORDS
 
 
 @pytest.fixture(scope="session")

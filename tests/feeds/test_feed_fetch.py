@@ -377,3 +377,21 @@ def test_fetcher_is_safe_to_share_between_threads(
     for thread in threads:
         thread.join(GENEROUS)
     assert results == [FEED] * 4
+
+
+def test_fetch_then_parse_every_corpus_feed_over_http(
+    httpserver: HTTPServer, make_fetcher: MakeFetcher, corpus_feed: Any, known_words: dict[str, str]
+) -> None:
+    """The poller's path end to end: each real feed served as a server would, then parsed."""
+    gzipped = corpus_feed.number == "12"
+    httpserver.expect_request("/feed").respond_with_data(
+        corpus_feed.body,
+        content_type="application/rss+xml",
+        headers={"Content-Encoding": "gzip"} if gzipped else {},
+    )
+    result = make_fetcher().fetch(httpserver.url_for("/feed"))
+    parsed = parse_feed(result.body, content_type=result.content_type, base_url=result.url)
+    expected = 25 if gzipped else corpus_feed.manifest["entries_parsed"]
+    assert len(parsed.entries) == expected - (10 if corpus_feed.number == "10" else 0)
+    text = parsed.title + " ".join(entry.title + " " + entry.text for entry in parsed.entries)
+    assert known_words.get(corpus_feed.number, "") in text
