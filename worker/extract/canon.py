@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.territories import lookup_territory
+from rigour.territories.util import normalize_territory_name
 
 from worker.extract.lexicon import EntityEntry, Lexicon
 
@@ -73,6 +74,8 @@ def country(surface: str, abbreviations: frozenset[str] = frozenset()) -> Canoni
     territory = lookup_territory(surface)
     if territory is None or not territory.is_country or "-" in territory.code:
         return None
+    if normalize_territory_name(surface) in {normalize_territory_name(p) for p in territory.places}:
+        return None  # rigour maps capitals to their country; a capital is a GPE of its own
     return Canonical(f"gpe:{territory.code}", territory.name, "GPE", territory.qid)
 
 

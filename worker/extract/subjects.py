@@ -111,9 +111,10 @@ class Subjects:
         self, text: str, offset: int, mentions: list[Mention], cue_at: int, focus: FocusLike
     ) -> str | None:
         start = self._clause_start(text)
+        limit = cue_at if cue_at > start else len(text)  # a cue in the opener: main subject
         for i, mention in enumerate(mentions):
             rel = mention.start - offset
-            if rel < start or rel >= cue_at:
+            if rel < start or rel >= limit:
                 continue
             if _PRELUDE.match(text[start:rel]) and self._acts(text, mention.end - offset):
                 return self._titled_person(text, offset, mention, mentions[i + 1 : i + 2])

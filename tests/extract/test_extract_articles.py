@@ -1,0 +1,153 @@
+"""The rules extractor end to end on texts the project may copy: the seed and a White House
+readout. Entities are canonical with verbatim spans; commitments carry actor, status, speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.domain import ArticleText, Extraction
+from worker.extract import load_extractor
+from worker.extract.rules import VERSION, RulesExtractor
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def seed_extraction(rules: RulesExtractor, seed: ArticleText) -> Extraction:
+    return rules.extract(seed)
+
+
+def surfaces(extraction: Extraction, key: str) -> set[str]:
+    return {m.text for m in extraction.mentions if m.entity_key == key}
+
+
+def test_rules_is_registered_and_versioned() -> None:
+    extractor = load_extractor("rules")
+    assert extractor.version == VERSION
+    assert extractor.extract(ArticleText(text="")).extractor_version == VERSION
+
+
+def test_rules_mentions_are_verbatim_and_keyed(
+    seed_extraction: Extraction, seed: ArticleText
+) -> None:
+    keys = {e.key for e in seed_extraction.entities}
+    for mention in seed_extraction.mentions:
+        assert seed.text[mention.start : mention.end] == mention.text
+        assert mention.entity_key in keys
+    assert len(keys) == len(seed_extraction.entities)  # one entity per real-world thing
+
+
+@pytest.mark.parametrize(
+    ("key", "name", "kind", "forms"),
+    [
+        ("person:keir-starmer", "Keir Starmer", "PERSON", {"Keir Starmer", "Sir Keir", "Starmer"}),
+        ("gpe:gb", "United Kingdom", "GPE", {"Britain", "UK"}),
+        ("org:nato", "NATO", "ORG", {"Nato"}),
+        ("person:volodymyr-zelensky", "Volodymyr Zelensky", "PERSON", {"Zelenskyy", "Zelensky"}),
+        (
+            "org:coalition-of-the-willing",
+            "Coalition of the Willing",
+            "ORG",
+            {"coalition of the willing"},
+        ),
+        ("org:x-twitter", "X (Twitter)", "ORG", {"Twitter /X"}),
+        ("gpe:us", "United States", "GPE", {"US"}),
+        ("gpe:moscow", "Moscow", "GPE", {"Moscow"}),
+    ],
+)
+def test_rules_entities_are_canonical(
+    seed_extraction: Extraction, key: str, name: str, kind: str, forms: set[str]
+) -> None:
+    entity = next(e for e in seed_extraction.entities if e.key == key)
+    assert (entity.name, entity.type) == (name, kind)
+    assert forms <= surfaces(seed_extraction, key)
+
+
+def test_rules_entities_carry_wikidata_and_roles(seed_extraction: Extraction) -> None:
+    by_key = {e.key: e for e in seed_extraction.entities}
+    assert by_key["gpe:gb"].wikidata_id == "Q145"  # from rigour
+    assert by_key["person:vladimir-putin"].wikidata_id == "Q7747"  # from the curated list
+    assert "Italian Prime Minister" in by_key["person:giorgia-meloni"].roles
+    assert "Nato secretary-general" in by_key["person:mark-rutte"].roles
+    assert not any(e.name == "European" for e in seed_extraction.entities)  # NORP is not kept
+
+
+def find(
+    extraction: Extraction, kind: str, starts: str
+) -> list[tuple[str, str | None, str | None]]:
+    return [
+        (c.status, c.actor_key, c.speaker_key)
+        for c in extraction.commitments
+        if c.type == kind and c.sentence.startswith(starts)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "starts", "expected"),
+    [
+        (
+            "sanctions",
+            "After the meeting, President Zelensky",
+            ("proposed", "person:volodymyr-zelensky", None),
+        ),
+        (
+            "military_aid",
+            "“We will build up",
+            ("pledged", "org:coalition-of-the-willing", "person:keir-starmer"),
+        ),
+        ("ceasefire", "Mr Starmer accused Putin", ("refused", "person:vladimir-putin", None)),
+        (
+            "peacekeeping",
+            "The Prime Minister confirmed",
+            ("announced", "person:keir-starmer", None),
+        ),
+        ("ceasefire", "Putin has indicated", ("proposed", "person:vladimir-putin", None)),
+    ],
+)
+def test_rules_commitments_on_the_seed(
+    seed_extraction: Extraction, kind: str, starts: str, expected: tuple[str, str, str | None]
+) -> None:
+    assert expected in find(seed_extraction, kind, starts)
+
+
+def test_rules_commitment_spans_are_verbatim(
+    seed_extraction: Extraction, seed: ArticleText
+) -> None:
+    assert seed_extraction.commitments
+    for c in seed_extraction.commitments:
+        assert seed.text[c.start : c.end] == c.sentence
+        assert 0.0 < c.confidence <= 1.0
+        assert c.actor_key in {e.key for e in seed_extraction.entities}
+
+
+def test_rules_forecasts_are_not_commitments(seed_extraction: Extraction) -> None:
+    assert not find(seed_extraction, "diplomatic_talks", "Donald Trump said on Friday")
+    assert not find(seed_extraction, "ceasefire", "Donald Trump said on Friday")
+
+
+def test_rules_joint_actions_and_capitals(rules: RulesExtractor, black_sea: ArticleText) -> None:
+    extraction = rules.extract(black_sea)
+    by_key = {e.key: e for e in extraction.entities}
+    assert by_key["gpe:riyadh"].name == "Riyadh"  # a capital stays a GPE of its own
+    assert {"Saudi Arabia", "Kingdom of Saudi Arabia"} <= surfaces(extraction, "gpe:sa")
+    agreed = [
+        c
+        for c in extraction.commitments
+        if c.sentence.startswith("The United States and Russia have")
+    ]
+    assert [(c.type, c.status, c.actor_key, c.co_actor_keys) for c in agreed] == [
+        ("ceasefire", "announced", "gpe:us", ("gpe:ru",))
+    ]
+    relief = find(extraction, "sanctions", "The United States will help restore")
+    assert relief == [("pledged", "gpe:us", None)]
+
+
+def test_rules_extract_many_keeps_order(
+    rules: RulesExtractor, seed: ArticleText, black_sea: ArticleText
+) -> None:
+    many = list(rules.extract_many([black_sea, seed, black_sea]))
+    assert [len(x.entities) for x in many] == [
+        len(rules.extract(black_sea).entities),
+        len(rules.extract(seed).entities),
+        len(rules.extract(black_sea).entities),
+    ]
