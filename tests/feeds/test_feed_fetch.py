@@ -395,3 +395,33 @@ def test_fetch_then_parse_every_corpus_feed_over_http(
     assert len(parsed.entries) == expected - (10 if corpus_feed.number == "10" else 0)
     text = parsed.title + " ".join(entry.title + " " + entry.text for entry in parsed.entries)
     assert known_words.get(corpus_feed.number, "") in text
+
+
+def test_fetch_redirect_without_location_is_http_status_error(
+    httpserver: HTTPServer, make_fetcher: MakeFetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data("", status=302)
+    with pytest.raises(HTTPStatusError) as caught:
+        make_fetcher().fetch(httpserver.url_for("/feed"))
+    assert caught.value.status == 302
+
+
+def test_fetch_drops_validators_that_cannot_be_sent(make_fetcher: MakeFetcher) -> None:
+    seen: list[httpx.Headers] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(200, content=FEED)
+
+    fetcher = make_fetcher(transport=httpx.MockTransport(handler))
+    result = fetcher.fetch("https://feeds.example/rss", etag='"caf\u00e9"', last_modified="x\ny")
+    assert result.body == FEED
+    assert "If-None-Match" not in seen[0] and "If-Modified-Since" not in seen[0]
+
+
+def test_fetch_refuses_unsupported_content_encoding(
+    httpserver: HTTPServer, make_fetcher: MakeFetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(FEED, headers={"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="unsupported Content-Encoding 'br'"):
+        make_fetcher().fetch(httpserver.url_for("/feed"))

@@ -219,10 +219,10 @@ class Fetcher:
         limit = self.settings.max_body_bytes
         if not coding and declared.isdigit() and int(declared) > limit:
             raise BodyTooLargeError(f"body of {url} is larger than {limit} bytes (Content-Length)")
+        # A response built in memory (httpx.MockTransport with content=) is already read.
+        chunks = [response.content] if response.is_stream_consumed else response.iter_raw()
         try:
-            return read_body(
-                response.iter_raw(), coding=coding, max_bytes=limit, deadline=deadline, url=url
-            )
+            return read_body(chunks, coding=coding, max_bytes=limit, deadline=deadline, url=url)
         except httpx.TimeoutException as exc:
             raise FetchError(f"{url}: timed out reading the body") from exc
         except httpx.HTTPError as exc:
@@ -230,12 +230,14 @@ class Fetcher:
 
 
 def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
-    headers = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    return headers
+    """Validators to send; ones that cannot be a header value are dropped, which only costs a
+    full fetch (a stored non-ASCII ETag would otherwise fail every poll of the feed)."""
+    candidates = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    return {name: value for name, value in candidates.items() if value and _header_safe(value)}
+
+
+def _header_safe(value: str) -> bool:
+    return value.isascii() and value.isprintable()
 
 
 def _redirect_target(response: httpx.Response, url: str) -> str | None:
