@@ -1,5 +1,8 @@
 """The feed core: fetch (HTTP, safe), parse (pure, feedparser), schedule (pure) and helpers.
 
 The flow is the layout: ``fetch`` turns a URL into bytes, ``parse`` turns bytes into a
-``ParsedFeed``, ``schedule`` says when to look again. The poller wires them together.
+``ParsedFeed``, ``schedule`` says when to look again; the poller wires them together.
+Helpers: ``addresses`` (which hosts may be contacted), ``body`` (bounded decompression),
+``headers`` (Retry-After, max-age), ``hostlimit`` (per-host concurrency), ``xmlguard`` (entity
+declarations refused), ``htmltext`` (HTML to plain text), ``opml`` and ``fulltext``.
 """

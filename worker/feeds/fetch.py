@@ -60,7 +60,12 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """Limits of one fetch; every default is a named constant above."""
+    """Limits of one fetch; every default is a named constant above.
+
+    The deadline is checked before each hop and after each body chunk, and a silent socket is
+    cut by the read timeout, so a fetch ends within ``deadline + read_timeout`` at the very worst
+    (a server dripping a byte every few seconds is cut at the deadline).
+    """
 
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
