@@ -193,6 +193,25 @@ def test_fetch_slow_drip_body_hits_the_deadline(
     assert time.monotonic() - started < GENEROUS
 
 
+def test_fetch_body_stalled_near_the_deadline_is_cut_at_the_deadline(
+    httpserver: HTTPServer, make_fetcher: MakeFetcher
+) -> None:
+    """Each read may wait as long as the whole deadline; the watchdog still stops at it."""
+
+    def drip_then_stall() -> Iterator[bytes]:
+        for _ in range(18):  # about 1.8 s of steady bytes, then silence
+            yield b" "
+            time.sleep(0.1)
+        time.sleep(10)
+        yield b"</rss>"
+
+    httpserver.expect_request("/feed").respond_with_response(Response(drip_then_stall()))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline"):
+        make_fetcher(read_timeout=10.0, deadline=2.0).fetch(httpserver.url_for("/feed"))
+    assert time.monotonic() - started < 3.0  # without the watchdog: about 1.8 + 2.0 s
+
+
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 def test_fetch_oversize_body_is_refused(
     httpserver: HTTPServer, make_fetcher: MakeFetcher, chunked: bool

@@ -14,7 +14,11 @@ usually fixes a broken redirect, and the scheduler backs off meanwhile).
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -62,9 +66,9 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 class FetchSettings:
     """Limits of one fetch; every default is a named constant above.
 
-    The deadline is checked before each hop and after each body chunk, and a silent socket is
-    cut by the read timeout, so a fetch ends within ``deadline + read_timeout`` at the very worst
-    (a server dripping a byte every few seconds is cut at the deadline).
+    The deadline bounds each hop's connect and header wait (their timeouts never exceed the time
+    left), is checked after each body chunk, and a watchdog shuts the socket down if a body read
+    is still blocked when it passes: an endlessly slow server is cut at the deadline.
     """
 
     connect_timeout: float = CONNECT_TIMEOUT
@@ -227,11 +231,41 @@ class Fetcher:
         # A response built in memory (httpx.MockTransport with content=) is already read.
         chunks = [response.content] if response.is_stream_consumed else response.iter_raw()
         try:
-            return read_body(chunks, coding=coding, max_bytes=limit, deadline=deadline, url=url)
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out reading the body") from exc
+            with _watchdog(response, deadline):
+                return read_body(chunks, coding=coding, max_bytes=limit, deadline=deadline, url=url)
         except httpx.HTTPError as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError(
+                    f"{url}: the response took longer than the fetch deadline"
+                ) from exc
             raise FetchError(f"{url}: {type(exc).__name__} reading the body: {exc}") from exc
+
+
+@contextmanager
+def _watchdog(response: httpx.Response, deadline: float) -> Iterator[None]:
+    """Shut the socket down at the deadline, waking a read that the server keeps waiting.
+
+    Between chunks ``read_body`` checks the deadline itself; this covers a read that blocks
+    (up to the read timeout) on a server that went silent mid-body. ``socket.socket.shutdown``
+    is called on the base class so an ``SSLSocket``'s state is left to the reading thread.
+    """
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if not isinstance(sock, socket.socket):
+        yield
+        return
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shutdown, (sock,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with suppress(OSError):  # already closed: the read finished first
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
