@@ -207,7 +207,10 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _greedy(candidates: list[tuple[tuple[int, ...], int, int]]) -> list[tuple[int, int]]:
+Candidate = tuple[tuple[int, ...], int, int]  # (score, gold index, predicted index)
+
+
+def _greedy(candidates: list[Candidate]) -> list[tuple[int, int]]:
     """Pick (gold, predicted) pairs by descending score, each index used once."""
     used_gold: set[int] = set()
     used_pred: set[int] = set()
@@ -237,7 +240,7 @@ def _gold_forms(gold: GoldArticle, name: str) -> set[str]:
 def score_entities(gold: GoldArticle, extraction: Extraction) -> dict[str, Counts]:
     forms = _entity_forms(extraction)
     preds = list(extraction.entities)
-    candidates = []
+    candidates: list[Candidate] = []
     for g, ge in enumerate(gold.entities):
         gold_forms = {f.casefold() for f in (ge.name, *ge.mentions)}
         for p, pe in enumerate(preds):
@@ -245,7 +248,7 @@ def score_entities(gold: GoldArticle, extraction: Extraction) -> dict[str, Count
             if pe.type == ge.type and shared:
                 candidates.append(((shared,), g, p))
     pairs = _greedy(candidates)
-    result = {}
+    result: dict[str, Counts] = {}
     for kind in ENTITY_TYPES:
         tp = sum(1 for g, _ in pairs if gold.entities[g].type == kind)
         n_gold = sum(1 for e in gold.entities if e.type == kind)
@@ -263,7 +266,7 @@ def score_article(gold: GoldArticle, text: str, extraction: Extraction) -> Artic
     """Counts for one article; ``text`` is the article text the spans refer to."""
     forms = _entity_forms(extraction)
     preds = list(extraction.commitments)
-    candidates = []
+    candidates: list[Candidate] = []
     for g, gc in enumerate(gold.commitments):
         for p, pc in enumerate(preds):
             overlap = _overlap((gc.start, gc.end), (pc.start, pc.end))

@@ -76,8 +76,8 @@ def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]
         for kind in lexicon.types:
             weak = _hits(kind.weak_cues, text, regions)
             hits += [CueHit(kind.name, m.start(), m.end(), 0.5) for m in weak[:1]]
-    strong = {h.type for h in hits if h.strength >= 1.0}
-    yielding = {k.name for k in lexicon.types if strong & set(k.yields_to)}
+    cued = {h.type for h in hits if h.strength >= 1.0}
+    yielding = {k.name for k in lexicon.types if cued & set(k.yields_to)}
     return [h for h in hits if h.type not in yielding]
 
 

@@ -29,7 +29,7 @@ from worker.extract.canon import (
     provisional,
     trim_span,
 )
-from worker.extract.lexicon import EntityEntry, Lexicon
+from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import split_sentences
 
 _CONTEXT = "|context"
@@ -94,8 +94,9 @@ class EntityResolver:
         self._by_alias = {a: e for e in lexicon.entities for a in e.aliases}
         roles = sorted(lexicon.roles, key=len, reverse=True)
         alternation = "|".join(re.escape(r) for r in roles)
+        qualifier = r"(?:\b[A-Z][\w.-]*(?:['’]s)? |\b\w+['’]s )?"  # "Italian", "Nato's"
         self._role_before = re.compile(
-            rf"((?:\b[A-Z][\w.-]*(?:['’]s)? |\b\w+['’]s )?(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$"
+            rf"({qualifier}(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$"
         )
         self._role_words = {r.casefold() for r in lexicon.roles} | {
             w.casefold() for r in lexicon.roles for w in r.split() if w[0].isupper()

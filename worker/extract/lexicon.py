@@ -112,6 +112,15 @@ def _cue(spec: str, where: str) -> Cue:
     return Cue(tuple(_compile(part.strip(), where) for part in spec.split("&&")))
 
 
+def _cues(specs: list[str], where: str) -> tuple[Cue, ...]:
+    """Single-part cues are joined into one alternation: one regex pass per type, not twenty."""
+    for spec in specs:
+        _cue(spec, where)  # validate each on its own, so an error names the bad pattern
+    simple = [s for s in specs if "&&" not in s]
+    joined = (_cue("|".join(f"(?:{s})" for s in simple), where),) if simple else ()
+    return joined + tuple(_cue(s, where) for s in specs if "&&" in s)
+
+
 def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in layer.items():
@@ -146,9 +155,9 @@ def _types(data: dict[str, Any]) -> tuple[CommitmentType, ...]:
         result.append(
             CommitmentType(
                 name=name,
-                cues=tuple(_cue(c, where) for c in spec.get("cues", [])),
-                weak_cues=tuple(_cue(c, where) for c in spec.get("weak_cues", [])),
-                context_cues=tuple(_cue(c, where) for c in spec.get("context_cues", [])),
+                cues=_cues(spec.get("cues", []), where),
+                weak_cues=_cues(spec.get("weak_cues", []), where),
+                context_cues=_cues(spec.get("context_cues", []), where),
                 yields_to=tuple(spec.get("yields_to", [])),
             )
         )

@@ -74,7 +74,9 @@ class RulesExtractor:
         for_texts, for_results = tee(articles)
         texts = (self._checked(a.text) for a in for_texts)
         try:
-            for article, doc in zip(for_results, self._nlp.pipe(texts, batch_size=BATCH_SIZE)):
+            for article, doc in zip(
+                for_results, self._nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True
+            ):
                 yield self._from_doc(article, doc)
         except ExtractionError:
             raise

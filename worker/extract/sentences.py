@@ -13,9 +13,50 @@ from dataclasses import dataclass
 
 # Abbreviations after which a full stop rarely ends a sentence in news copy.
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col adm sgt capt rep sen gov st jr sr no vs etc inc corp ltd co "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx est dept govt".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "adm",
+        "sgt",
+        "capt",
+        "rep",
+        "sen",
+        "gov",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "ltd",
+        "co",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "est",
+        "dept",
+        "govt",
+    ]
 )
+_WORD_BEFORE = re.compile(r"[\w.]*$")
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -29,7 +70,7 @@ class Sentence:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"[\w.]*$", text[:dot])
+    word = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
     token = word.group() if word else ""
     if not token:
         return False

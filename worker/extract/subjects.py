@@ -18,10 +18,40 @@ from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 
 _PREPOSITIONS = frozenset(
-    "on to against in at from with for of between by about into onto toward towards over than "
-    "including via through within among across under after before upon like as".split()
+    [
+        "on",
+        "to",
+        "against",
+        "in",
+        "at",
+        "from",
+        "with",
+        "for",
+        "of",
+        "between",
+        "by",
+        "about",
+        "into",
+        "onto",
+        "toward",
+        "towards",
+        "over",
+        "than",
+        "including",
+        "via",
+        "through",
+        "within",
+        "among",
+        "across",
+        "under",
+        "after",
+        "before",
+        "upon",
+        "like",
+        "as",
+    ]
 )
-_DETERMINERS = frozenset("the a an its their his her our".split())
+_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
 _NOT_SELF = re.compile(r"^['’]s\s+(allies|partners|backers|supporters|critics|opponents|enemies)\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,-]{2,40},?\s[^-–—]{0,40}?\)\s*[-–—]\s*")
 _CLAUSE_LEAD = re.compile(r"[\s,;:–—]*(?:(?:and|but|as|when|while|that|so|whereas)\s+)*", re.I)
