@@ -75,9 +75,14 @@ class ActorResolver:
     # --- public --------------------------------------------------------------------------
 
     def attribute(
-        self, text: str, offset: int, mentions: list[Mention], cue_at: int, clause_start: int
+        self,
+        text: str,
+        offset: int,
+        mentions: list[Mention],
+        cue: tuple[str, int, int],
     ) -> Attribution:
-        """The actor of a commitment cued at ``cue_at`` in the clause from ``clause_start``."""
+        """The actor of a commitment: ``cue`` is (type, cue start, start of its clause)."""
+        cue_type, cue_at, clause_start = cue
         subjects = self._subjects
         local = [m for m in mentions if m.entity_key not in self._lex.media]
         speaker, speaker_mention = subjects.speaker(text, offset, local, self.focus)
@@ -97,6 +102,7 @@ class ActorResolver:
             or subjects.subject(text, offset, others, cue_at, in_focus)
             or self._first_person(text, speaker)
             or speaker
+            or self._owner(text, offset, others, cue_at, cue_type)
             or self._demonym(text, cue_at)
             or subjects.loose_subject(text, offset, others, cue_at)
             or subjects.nearest(text, offset, others, clause_start, cue_at)
@@ -104,8 +110,8 @@ class ActorResolver:
         from_sentence = actor is not None
         if actor is None and self.focus.actor_age <= FOCUS_SENTENCES:
             actor = self.focus.actor
-        if actor is None and others:
-            actor = others[0].entity_key
+        if actor is None:
+            actor = subjects.fallback(text, offset, others)
         actor = self._state_for_capital(actor)
         co = self._co_actors(text, offset, others, actor)
         speaker = self._state_for_capital(speaker)
@@ -145,6 +151,13 @@ class ActorResolver:
         if self._publisher in self._keys:
             return self._publisher
         return next((g for g in self._lex.we_groups if g in self._keys), None)
+
+    def _owner(
+        self, text: str, offset: int, mentions: list[Mention], cue_at: int, cue_type: str
+    ) -> str | None:
+        if cue_type not in self._lex.owner_acts:
+            return None  # "Russia's frozen assets", "Crimea sanctions": the owner is the target
+        return self._subjects.modifier(text, offset, mentions, cue_at)
 
     def _demonym(self, text: str, cue_at: int) -> str | None:
         heads = "|".join(re.escape(n) for n in self._lex.agent_nouns)

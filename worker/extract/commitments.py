@@ -12,7 +12,15 @@ import re
 
 from worker.domain import Commitment, CommitmentStatus, Mention
 from worker.extract.actors import ActorResolver, Attribution
-from worker.extract.cues import CueHit, clause_bounds, find_cues, is_forecast, status_of
+from worker.extract.cues import (
+    CueHit,
+    clause_bounds,
+    find_cues,
+    inside,
+    is_forecast,
+    masked_regions,
+    status_of,
+)
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import Sentence
@@ -40,6 +48,12 @@ def _confidence(hit: CueHit, who: Attribution, explicit_status: bool) -> float:
     return round(min(score, 0.95), 2)
 
 
+def _without_guesses(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
+    """Drop a commitment whose actor is only inherited when the sentence names one of its type."""
+    named = {c.type for c, from_sentence in found if from_sentence}
+    return [c for c, from_sentence in found if from_sentence or c.type not in named]
+
+
 class ArticleCommitments:
     """Walks the sentences of one article in order, keeping discourse focus between them."""
 
@@ -63,21 +77,25 @@ class ArticleCommitments:
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
         if not hits or is_forecast(sentence.text, self._lex):
             return []
-        result: list[Commitment] = []
-        keys: set[tuple[str, str]] = set()
+        regions = masked_regions(sentence.text, self._lex)
+        candidates = [m for m in mentions if not inside(m.start - sentence.start, regions)]
+        found: list[tuple[Commitment, bool]] = []
+        keys: set[tuple[str, object]] = set()
         for hit in hits:
             status, explicit = status_of(sentence.text, hit, self._lex)
-            if (hit.type, status) in keys or (hit.strength < 1.0 and not explicit):
-                continue
             clause_start, _ = clause_bounds(sentence.text, hit.start)
-            who = self._actors.attribute(
-                sentence.text, sentence.start, mentions, hit.start, clause_start
-            )
+            if {(hit.type, status), (hit.type, clause_start)} & keys:
+                continue
+            if hit.strength < 1.0 and not explicit:
+                continue
+            cue = (hit.type, hit.start, clause_start)
+            who = self._actors.attribute(sentence.text, sentence.start, candidates, cue)
             if who.actor is None:
                 continue
-            keys.add((hit.type, status))
-            result.append(self._build(sentence, mentions, hit, status, who, explicit))
-        return result
+            keys |= {(hit.type, status), (hit.type, clause_start)}
+            commitment = self._build(sentence, candidates, hit, status, who, explicit)
+            found.append((commitment, who.from_sentence))
+        return _without_guesses(found)
 
     def _build(
         self,

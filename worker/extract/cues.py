@@ -20,6 +20,7 @@ _CLAUSE_BREAK = re.compile(
 # A status word right before the cue qualifies it ("a proposed ceasefire", "agreed truce").
 ADJACENT_CHARS = 12
 _CONDITION_END = re.compile(r"[,;:–—]|$")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 # An adverbial opener ("In line with talks between X and Y, ...") is neither the subject nor the
 # status of the main clause.
 OPENER = re.compile(
@@ -51,19 +52,22 @@ def masked_regions(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     return regions
 
 
-def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
+def inside(position: int, regions: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in regions)
 
 
 def _hits(cues: tuple[Cue, ...], text: str, regions: list[tuple[int, int]]) -> list[re.Match[str]]:
     found = []
     for cue in cues:
-        found += [m for m in cue.finditer(text) if not _inside(m.start(), regions)]
+        found += [m for m in cue.finditer(text) if not inside(m.start(), regions)]
     return sorted(found, key=lambda m: m.start())
 
 
 def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]:
-    """Every type cue in ``text``; ``seen_types`` enables context cues ("the assets")."""
+    """Every type cue in ``text``; ``seen_types`` enables context cues ("the assets").
+
+    Weak cues count for a type only when no other type is cued, and not in parentheses.
+    """
     regions = masked_regions(text, lexicon)
     hits: list[CueHit] = []
     for kind in lexicon.types:
@@ -72,9 +76,11 @@ def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]
         if not strong and kind.name in seen_types:
             context = _hits(kind.context_cues, text, regions)
             hits += [CueHit(kind.name, m.start(), m.end(), 0.6) for m in context[:1]]
-    if not hits:
-        for kind in lexicon.types:
-            weak = _hits(kind.weak_cues, text, regions)
+    cued = {h.type for h in hits if h.strength >= 1.0}
+    asides = regions + [(m.start(), m.end()) for m in _PARENTHESIS.finditer(text)]
+    for kind in lexicon.types:
+        if not cued - {kind.name}:
+            weak = _hits(kind.weak_cues, text, asides)
             hits += [CueHit(kind.name, m.start(), m.end(), 0.5) for m in weak[:1]]
     cued = {h.type for h in hits if h.strength >= 1.0}
     yielding = {k.name for k in lexicon.types if cued & set(k.yields_to)}
@@ -114,7 +120,7 @@ def _adjacent_status(text: str, position: int, lexicon: Lexicon) -> str | None:
 
 def is_forecast(text: str, lexicon: Lexicon) -> bool:
     """Analysts' judgements and re-statements of a measure's content: not commitments."""
-    cues = (*lexicon.forecast_cues, *lexicon.enumeration_cues)
+    cues = (*lexicon.forecast_cues, *lexicon.enumeration_cues, *lexicon.effect_cues)
     return any(cue.search(text) for cue in cues)
 
 
@@ -125,9 +131,7 @@ def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
     opener = OPENER.match(text, start) if start == 0 else None
     if opener is not None and opener.end() <= hit.start:
         start = opener.end()
-    clause = "".join(
-        " " if _inside(i, regions) else c for i, c in enumerate(text[start:end], start)
-    )
+    clause = "".join(" " if inside(i, regions) else c for i, c in enumerate(text[start:end], start))
     found = _adjacent_status(text, hit.start, lexicon) or _best_status(clause, lexicon)
     if found is None:
         found = _best_status(text[:start], lexicon)

@@ -84,6 +84,7 @@ class Lexicon:
     entities: tuple[EntityEntry, ...]
     forecast_cues: tuple[re.Pattern[str], ...]
     enumeration_cues: tuple[re.Pattern[str], ...]
+    effect_cues: tuple[re.Pattern[str], ...]
     conditional_openers: tuple[re.Pattern[str], ...]
     question_openers: tuple[re.Pattern[str], ...]
     reporting_verbs: str
@@ -98,6 +99,7 @@ class Lexicon:
     agent_nouns: tuple[str, ...]
     group_nouns: dict[str, str]
     capitals: dict[str, str]
+    owner_acts: frozenset[str]
     country_abbreviations: frozenset[str]
 
 
@@ -205,6 +207,7 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         entities=tuple(_entity(e) for e in data.get("entity", [])),
         forecast_cues=tuple(_compile(c, "forecast") for c in data.get("forecast_cues", [])),
         enumeration_cues=tuple(_compile(c, "enum") for c in data.get("enumeration_cues", [])),
+        effect_cues=tuple(_compile(c, "effect") for c in data.get("effect_cues", [])),
         conditional_openers=tuple(_compile(c, "cond") for c in data.get("conditional_openers", [])),
         question_openers=tuple(_compile(c, "question") for c in data.get("question_openers", [])),
         reporting_verbs=data.get("reporting_verbs", "(said|says)"),
@@ -223,4 +226,5 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         agent_nouns=tuple(data.get("agent_nouns", [])),
         group_nouns=dict(data.get("group_nouns", {})),
         capitals=dict(data.get("capitals", {})),
+        owner_acts=frozenset(data.get("owner_acts", [])),
     )

@@ -54,6 +54,11 @@ _PREPOSITIONS = frozenset(
 _DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
 _NOT_SELF = re.compile(r"^['’]s\s+(allies|partners|backers|supporters|critics|opponents|enemies)\b")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,-]{2,40},?\s[^-–—]{0,40}?\)\s*[-–—]\s*")
+# Who a statement was told to is not its subject: "told a Downing Street press conference".
+_AUDIENCE = (
+    r"(?:\s+(?:a|an|the)?\s*(?:[\w’'-]+\s+){0,4}?(?:press conference|conference|reporters|"
+    r"journalists|briefing|lawmakers|parliament|MPs|audience|delegates|broadcaster))?"
+)
 _CLAUSE_LEAD = re.compile(r"[\s,;:–—]*(?:(?:and|but|as|when|while|that|so|whereas)\s+)*", re.I)
 _CONJUNCTION = re.compile(r"\W*(and|but|so|yet)\s+", re.I)
 _PRELUDE = re.compile(r"^[\s\W]*(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w.’'-]*|[a-z]+-\w+)\s+){0,5}$")
@@ -86,7 +91,7 @@ class Subjects:
         self._said_before = re.compile(rf"\b{verbs}:?\s+(?:[A-Z][\w’'.-]*\s+|\w+['’]s\s+){{0,5}}$")
         self._frame = re.compile(
             rf"(?P<np>[^“\"]{{1,90}}?)\s+(?:has\s+|had\s+|also\s+|then\s+)*"
-            rf"(?:{verbs}|reported|confirmed|indicated|suggest|suggests|believes?)\b"
+            rf"(?:{verbs}|reported|confirmed|indicated|suggest|suggests|believes?)\b{_AUDIENCE}"
             rf"(?:\s+(?:on|in|at|last|this)\s+\w+)?(?:\s+that)?\s+"
         )
         self._pronoun_said = re.compile(rf"\b(he|she|it)\s+(?:has\s+|had\s+|also\s+)*{verbs}\b")
@@ -182,6 +187,7 @@ class Subjects:
         self, text: str, offset: int, mentions: list[Mention], clause_start: int, cue_at: int
     ) -> str | None:
         """The last entity before the cue in its clause, or the first of its coordination."""
+        clause_start = max(clause_start, self._clause_start(text, frames=False))
         before = [
             m
             for m in mentions
@@ -198,6 +204,19 @@ class Subjects:
                 break
             chosen = earlier
         return chosen.entity_key
+
+    def modifier(self, text: str, offset: int, mentions: list[Mention], cue_at: int) -> str | None:
+        """The entity right before a cued noun owns it: "U.S. security assistance"."""
+        for mention in mentions:
+            gap = text[mention.end - offset : cue_at]
+            if mention.end - offset <= cue_at and re.fullmatch(r"(?:['’]s)?\s+", gap):
+                return mention.entity_key
+        return None
+
+    def fallback(self, text: str, offset: int, mentions: list[Mention]) -> str | None:
+        """Any entity of the sentence, preferring one that is not an owner ("Russia's assets")."""
+        acting = [m for m in mentions if self._acts(text, m.end - offset)] or mentions
+        return acting[0].entity_key if acting else None
 
     def _acts(self, text: str, end: int) -> bool:
         after = text[end:]
