@@ -62,3 +62,12 @@ def test_lexicon_errors_name_the_problem(tmp_path: Path, content: str, message: 
     (tmp_path / "types.toml").write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_lexicon(tmp_path)
+
+
+def test_lexicon_overrides_are_fingerprinted(tmp_path: Path) -> None:
+    assert load_lexicon(None).fingerprint is None
+    assert load_lexicon(tmp_path).fingerprint is None  # an empty directory changes nothing
+    (tmp_path / "types.toml").write_text("[types.x]\ncues = ['x']\n", encoding="utf-8")
+    first = load_lexicon(tmp_path).fingerprint
+    (tmp_path / "types.toml").write_text("[types.x]\ncues = ['y']\n", encoding="utf-8")
+    assert first is not None and load_lexicon(tmp_path).fingerprint not in (None, first)

@@ -11,6 +11,7 @@ it). So adding a commitment type is a ``config/extract/types.toml`` holding one
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -76,6 +77,9 @@ class EntityEntry:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """The merged lexicon; ``fingerprint`` identifies operator overrides (None: defaults)."""
+
+    fingerprint: str | None
     types: tuple[CommitmentType, ...]
     statuses: tuple[StatusRule, ...]
     past_status: str
@@ -136,18 +140,23 @@ def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _read_layers(directory: Path | None) -> dict[str, Any]:
+def _read_layers(directory: Path | None) -> tuple[dict[str, Any], str | None]:
     data: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    layered = False
     package = resources.files("worker").joinpath("data", "extract")
     for name in FILES:
         data = _merge(data, tomllib.loads(package.joinpath(name).read_text(encoding="utf-8")))
         override = directory / name if directory is not None else None
         if override is not None and override.is_file():
+            content = override.read_text(encoding="utf-8")
+            digest.update(name.encode() + b"\0" + content.encode())
+            layered = True
             try:
-                data = _merge(data, tomllib.loads(override.read_text(encoding="utf-8")))
+                data = _merge(data, tomllib.loads(content))
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(f"{override}: invalid TOML: {exc}") from exc
-    return data
+    return data, (digest.hexdigest()[:8] if layered else None)
 
 
 def _types(data: dict[str, Any]) -> tuple[CommitmentType, ...]:
@@ -196,9 +205,10 @@ def _entity(spec: dict[str, Any]) -> EntityEntry:
 
 def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
     """Package defaults, with ``directory``'s TOML files layered on top when it exists."""
-    data = _read_layers(directory)
+    data, fingerprint = _read_layers(directory)
     defaults = data.get("defaults", {})
     return Lexicon(
+        fingerprint=fingerprint,
         types=_types(data),
         statuses=_statuses(data),
         past_status=defaults.get("past", "announced"),

@@ -60,10 +60,11 @@ def _publisher(url: str | None, lexicon: Lexicon) -> str | None:
 class RulesExtractor:
     """Entities and commitments by rule; see the package modules for each step's reasons."""
 
-    version = VERSION
-
     def __init__(self, lexicon_dir: Path | None = DEFAULT_LEXICON_DIR, model: str = MODEL) -> None:
         self._lexicon = load_lexicon(lexicon_dir)
+        # Operator overrides change the output, so they are part of the recorded version.
+        fingerprint = self._lexicon.fingerprint
+        self.version = f"{VERSION}+{fingerprint}" if fingerprint else VERSION
         self._nlp = load_pipeline(self._lexicon, model)
         self._resolver = EntityResolver(self._lexicon)
 
@@ -81,7 +82,7 @@ class RulesExtractor:
         except ExtractionError:
             raise
         except Exception as exc:  # a bug on odd input must not look like a retryable fault
-            raise ExtractionError(f"extractor {VERSION} failed: {exc!r}") from exc
+            raise ExtractionError(f"extractor {self.version} failed: {exc!r}") from exc
 
     def _checked(self, text: str) -> str:
         if len(text) > self._nlp.max_length:
@@ -97,7 +98,7 @@ class RulesExtractor:
         for sentence in split_sentences(article.text):
             commitments += walker.sentence(sentence)
         return Extraction(
-            extractor_version=VERSION,
+            extractor_version=self.version,
             entities=entities.entities,
             mentions=entities.mentions,
             commitments=tuple(commitments),
