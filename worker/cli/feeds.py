@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import click
 
 from worker.cli.common import State, pass_state, session_scope
+from worker.errors import CommitwatchError
 from worker.store.feeds import add_feed, find_feed, list_feeds
 
 
@@ -30,7 +31,10 @@ def add(state: State, urls: tuple[str, ...], opml: Path | None) -> None:
     if opml:
         from worker.feeds.opml import parse_opml
 
-        entries += [(feed.url, feed.title) for feed in parse_opml(opml.read_bytes())]
+        try:
+            entries += [(feed.url, feed.title) for feed in parse_opml(opml.read_bytes())]
+        except CommitwatchError as exc:
+            raise click.ClickException(f"{opml}: {exc}") from None
     if not entries:
         raise click.UsageError("give at least one URL or --opml FILE")
     for url, _ in entries:
