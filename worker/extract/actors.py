@@ -157,6 +157,9 @@ class ActorResolver:
     ) -> str | None:
         if cue_type not in self._lex.owner_acts:
             return None  # "Russia's frozen assets", "Crimea sanctions": the owner is the target
+        noun = re.match(r"[a-z]+", text[cue_at:].lower())
+        if noun is None or noun.group() not in self._lex.owned_nouns:
+            return None
         return self._subjects.modifier(text, offset, mentions, cue_at)
 
     def _demonym(self, text: str, cue_at: int) -> str | None:

@@ -19,6 +19,7 @@ from worker.extract.lexicon import EntityEntry, Lexicon
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
 _TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—-])+$")
 # Natural features are not entities under the label rules (seas, rivers, mountains).
 NATURAL_FEATURES = re.compile(
@@ -50,6 +51,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _TRAILING.search(text[start:end])
     if tail and tail.start() > 0:
         end = start + tail.start()
+        if _ABBREVIATION_END.search(text[start : end + 1]):
+            end += 1  # keep the full stop of "U.S." or "U.N."
     return start, end
 
 

@@ -20,6 +20,8 @@ _CLAUSE_BREAK = re.compile(
 # A status word right before the cue qualifies it ("a proposed ceasefire", "agreed truce").
 ADJACENT_CHARS = 12
 _CONDITION_END = re.compile(r"[,;:–—]|$")
+# A coordinated main clause has its own subject and verb: no status is inherited across it.
+_COORDINATED = re.compile(r"(;|,\s+(?:and|but|while|whereas)|\sbut)\s*$")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 # An adverbial opener ("In line with talks between X and Y, ...") is neither the subject nor the
 # status of the main clause.
@@ -107,14 +109,11 @@ def _best_status(text: str, lexicon: Lexicon) -> str | None:
 
 
 def _adjacent_status(text: str, position: int, lexicon: Lexicon) -> str | None:
-    """A participle right before the cue ("proposed ceasefire") states its status."""
+    """A modifier right before the cue ("proposed ceasefire") states its status."""
     window = text[max(0, position - ADJACENT_CHARS) : position]
-    participle = re.search(r"\b(\w+ed)\s+(\w+\s+)?$", window)
-    if participle is None:
-        return None
-    for rule in lexicon.statuses:
-        if any(cue.fullmatch(participle.group(1)) for cue in rule.cues):
-            return rule.name
+    for status, cue in lexicon.modifiers:
+        if cue.search(window):
+            return status
     return None
 
 
@@ -133,8 +132,8 @@ def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
         start = opener.end()
     clause = "".join(" " if inside(i, regions) else c for i, c in enumerate(text[start:end], start))
     found = _adjacent_status(text, hit.start, lexicon) or _best_status(clause, lexicon)
-    if found is None:
-        found = _best_status(text[:start], lexicon)
+    if found is None and not _COORDINATED.search(text[:start]):
+        found = _best_status(text[:start], lexicon)  # the governing verb: "X agreed that ..."
     if found is not None:
         return found, True
     past = any(cue.search(clause) for cue in lexicon.past_cues)

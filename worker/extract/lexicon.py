@@ -85,6 +85,7 @@ class Lexicon:
     past_status: str
     present_status: str
     past_cues: tuple[re.Pattern[str], ...]
+    modifiers: tuple[tuple[str, re.Pattern[str]], ...]
     entities: tuple[EntityEntry, ...]
     forecast_cues: tuple[re.Pattern[str], ...]
     enumeration_cues: tuple[re.Pattern[str], ...]
@@ -104,6 +105,7 @@ class Lexicon:
     group_nouns: dict[str, str]
     capitals: dict[str, str]
     owner_acts: frozenset[str]
+    owned_nouns: frozenset[str]
     country_abbreviations: frozenset[str]
 
 
@@ -214,6 +216,10 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         past_status=defaults.get("past", "announced"),
         present_status=defaults.get("present", "proposed"),
         past_cues=tuple(_compile(c, "defaults") for c in defaults.get("past_cues", [])),
+        modifiers=tuple(
+            (status, _compile(rf"\b({'|'.join(words)})\s+([\w-]+\s+)?$", "modifiers"))
+            for status, words in data.get("modifiers", {}).items()
+        ),
         entities=tuple(_entity(e) for e in data.get("entity", [])),
         forecast_cues=tuple(_compile(c, "forecast") for c in data.get("forecast_cues", [])),
         enumeration_cues=tuple(_compile(c, "enum") for c in data.get("enumeration_cues", [])),
@@ -237,4 +243,5 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
         group_nouns=dict(data.get("group_nouns", {})),
         capitals=dict(data.get("capitals", {})),
         owner_acts=frozenset(data.get("owner_acts", [])),
+        owned_nouns=frozenset(data.get("owned_nouns", [])),
     )

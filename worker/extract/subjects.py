@@ -105,7 +105,7 @@ class Subjects:
         for mention in mentions:
             before = text[: mention.start - offset]
             after = text[mention.end - offset :]
-            if self._said_after.match(after):
+            if self._said_after.match(after) and not self._governed(before):
                 return mention.entity_key, mention
             gpe = self._types.get(mention.entity_key) == "GPE"
             if not gpe and (self._said_before.search(before) or _ACCORDING.search(before)):
@@ -113,15 +113,15 @@ class Subjects:
         pronoun = self._pronoun_said.search(text)
         if pronoun:
             return (focus.subject if pronoun.group(1) == "it" else focus.person), None
-        frame = self._frame.match(self._content_start_text(text))
+        start = self._clause_start(text, frames=False)
+        frame = self._frame.match(text, start)
         if frame:
-            return self.describe(frame.group("np"), offset, focus), None
+            inside = [m for m in mentions if m.start - offset < frame.end("np")]
+            named = self.loose_subject(text, offset, inside, frame.end("np"))
+            return named or self.describe(frame.group("np"), offset, focus), None
         return None, None
 
     # --- subjects ------------------------------------------------------------------------
-
-    def _content_start_text(self, text: str) -> str:
-        return text[self._clause_start(text, frames=False) :]
 
     def _clause_start(self, text: str, frames: bool = True) -> int:
         start = 0
@@ -154,8 +154,19 @@ class Subjects:
             if _PRELUDE.match(text[start:rel]) and self._acts(text, mention.end - offset):
                 return self._titled_person(text, offset, mention, mentions[i + 1 : i + 2])
             break
-        head = re.match(r"\W*(\w+(?: \w+)?(?: \w+)?)", text[start:])
-        return self.describe(head.group(1), offset + start, focus) if head else None
+        head = re.match(r"\W*([\w’']+(?: \w+)?(?: \w+)?)", text[start:])
+        if head is None:
+            return None
+        if head.group(1).lower() in ("he", "she") or head.group(1).lower().startswith(
+            ("he ", "she ")
+        ):
+            people = [m for m in mentions if m.start - offset < start and self._is_person(m)]
+            if people:  # "In Putin's speech, he set out his terms"
+                return people[-1].entity_key
+        return self.describe(head.group(1), offset + start, focus)
+
+    def _is_person(self, mention: Mention) -> bool:
+        return self._types.get(mention.entity_key) == "PERSON"
 
     def _titled_person(
         self, text: str, offset: int, mention: Mention, following: list[Mention]
