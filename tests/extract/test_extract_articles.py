@@ -151,3 +151,21 @@ def test_rules_extract_many_keeps_order(
         len(rules.extract(seed).entities),
         len(rules.extract(black_sea).entities),
     ]
+
+
+def test_rules_leaders_call_is_talks_only_in_a_topical_article(rules: RulesExtractor) -> None:
+    call = "President Biden spoke with President Zelenskyy of Ukraine on Monday."
+    topical = call + " The United States will impose new sanctions on Russia."
+    found = rules.extract(ArticleText(text=topical)).commitments
+    assert ("diplomatic_talks", "announced", "person:joe-biden") in {
+        (c.type, c.status, c.actor_key) for c in found
+    }
+    assert rules.extract(ArticleText(text=call)).commitments == ()
+
+
+def test_rules_administration_is_its_state(rules: RulesExtractor) -> None:
+    text = "The Biden administration announced new sanctions on Russia on Friday."
+    extraction = rules.extract(ArticleText(text=text))
+    assert [(c.type, c.status, c.actor_key) for c in extraction.commitments] == [
+        ("sanctions", "announced", "gpe:us")
+    ]

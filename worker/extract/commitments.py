@@ -16,6 +16,7 @@ from worker.extract.cues import (
     CueHit,
     clause_bounds,
     find_cues,
+    has_strong_cue,
     inside,
     is_forecast,
     masked_regions,
@@ -62,6 +63,12 @@ class ArticleCommitments:
         self._actors = ActorResolver(lexicon, entities, publisher)
         self._mentions = sorted(entities.mentions, key=lambda m: m.start)
         self._seen: set[str] = set()
+        self._topical = False
+
+    def run(self, sentences: list[Sentence]) -> list[Commitment]:
+        """All commitments of the article, sentence by sentence, in order."""
+        self._topical = any(has_strong_cue(s.text, self._lex) for s in sentences)
+        return [c for sentence in sentences for c in self.sentence(sentence)]
 
     def sentence(self, sentence: Sentence) -> list[Commitment]:
         mentions = [m for m in self._mentions if sentence.start <= m.start < sentence.end]
@@ -73,7 +80,7 @@ class ArticleCommitments:
         return found
 
     def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
-        hits = find_cues(sentence.text, self._lex, self._seen)
+        hits = find_cues(sentence.text, self._lex, self._seen, self._topical)
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
         if not hits or is_forecast(sentence.text, self._lex):
             return []

@@ -65,10 +65,19 @@ def _hits(cues: tuple[Cue, ...], text: str, regions: list[tuple[int, int]]) -> l
     return sorted(found, key=lambda m: m.start())
 
 
-def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]:
+def has_strong_cue(text: str, lexicon: Lexicon) -> bool:
+    """Whether ``text`` cues any type on its own (the article is about commitments at all)."""
+    return any(cue.find(text) for kind in lexicon.types for cue in kind.cues)
+
+
+def find_cues(
+    text: str, lexicon: Lexicon, seen_types: set[str], topical: bool = True
+) -> list[CueHit]:
     """Every type cue in ``text``; ``seen_types`` enables context cues ("the assets").
 
-    Weak cues count for a type only when no other type is cued, and not in parentheses.
+    Weak cues count for a type only in a ``topical`` article (one with a strong cue somewhere:
+    a leaders' call about cricket is not peace talks), when no other type is cued, and not in
+    parentheses.
     """
     regions = masked_regions(text, lexicon)
     hits: list[CueHit] = []
@@ -80,7 +89,7 @@ def find_cues(text: str, lexicon: Lexicon, seen_types: set[str]) -> list[CueHit]
             hits += [CueHit(kind.name, m.start(), m.end(), 0.6) for m in context[:1]]
     cued = {h.type for h in hits if h.strength >= 1.0}
     asides = regions + [(m.start(), m.end()) for m in _PARENTHESIS.finditer(text)]
-    for kind in lexicon.types:
+    for kind in lexicon.types if topical else ():
         if not cued - {kind.name}:
             weak = _hits(kind.weak_cues, text, asides)
             hits += [CueHit(kind.name, m.start(), m.end(), 0.5) for m in weak[:1]]

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from worker.domain import ArticleText, Commitment, Extraction
+from worker.domain import ArticleText, Extraction
 from worker.errors import ConfigError, ExtractionError
 from worker.extract.commitments import ArticleCommitments
 from worker.extract.entities import EntityResolver, add_entity_ruler
@@ -94,9 +94,7 @@ class RulesExtractor:
     def _from_doc(self, article: ArticleText, doc: Doc) -> Extraction:
         entities = self._resolver.resolve(article.text, doc)
         walker = ArticleCommitments(self._lexicon, entities, _publisher(article.url, self._lexicon))
-        commitments: list[Commitment] = []
-        for sentence in split_sentences(article.text):
-            commitments += walker.sentence(sentence)
+        commitments = walker.run(split_sentences(article.text))
         return Extraction(
             extractor_version=self.version,
             entities=entities.entities,

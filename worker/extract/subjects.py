@@ -172,7 +172,7 @@ class Subjects:
         self, text: str, offset: int, mention: Mention, following: list[Mention]
     ) -> str:
         """ "EU foreign affairs chief Federica Mogherini": the person, not the EU."""
-        if not following or self._types.get(following[0].entity_key) != "PERSON":
+        if self._is_person(mention) or not following or not self._is_person(following[0]):
             return mention.entity_key
         gap = text[mention.end - offset : following[0].start - offset]
         if re.fullmatch(r"(?:['’]s)?(?:\s+[\w-]+){1,5}\s+", gap) and not _PREDICATE.search(gap):
