@@ -33,6 +33,11 @@ from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import split_sentences
 
 _CONTEXT = "|context"
+_AND_NAME = re.compile(
+    r" and(?: [A-Z][\w-]*){0,5} (?:Coalition|Initiative|Group|Council|Agency|Organi[sz]ation|"
+    r"Committee|Commission|Fund|Bank|Forum|Alliance|Union|Association|Institute|Ministry|"
+    r"Department|Office|Service|Party|Corporation|Company)\b"
+)
 _CAPITALISED_TAIL = re.compile(r"(?: [A-Z][\w-]*){1,4}")
 _KEPT = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 
@@ -73,6 +78,18 @@ class ArticleEntities:
 
     def entity(self, key: str) -> Entity | None:
         return next((e for e in self.entities if e.key == key), None)
+
+
+def _tail_end(text: str, end: int) -> int:
+    """The end of the capitalised words that follow a span ("Zaporizhzhia| Nuclear Power Plant")."""
+    tail = _CAPITALISED_TAIL.match(text, end)
+    return tail.end() if tail else end
+
+
+def _whole_name_end(text: str, end: int) -> int:
+    """The model cuts names at "and": extend to "... and Missile Defense Capability Coalition"."""
+    rest = _AND_NAME.match(text, end)
+    return rest.end() if rest else end
 
 
 def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
@@ -127,6 +144,7 @@ class EntityResolver:
         spans: list[Span] = []
         demonyms: list[tuple[int, int, str]] = []
         starts = {s.start for s in split_sentences(text)}
+        excluded = self._excluded_acronyms(text, doc)
         for ent in doc.ents:
             if ent.label_ == "NORP":
                 demonyms.append((ent.start_char, ent.end_char, ent.text))
@@ -135,7 +153,9 @@ class EntityResolver:
             if label is None or not self._ruler_ok(ent.ent_id_, text):
                 continue
             start, end = trim_span(text, ent.start_char, ent.end_char)
-            if self._inside_excluded_name(text, start, end):
+            if ent.label_ == "ORG" and not ent.ent_id_:
+                end = _whole_name_end(text, end)
+            if self._inside_excluded_name(text, start, end) or text[start:end] in excluded:
                 continue
             if not ent.ent_id_:
                 label = self._model_label(text, start, end, label, starts)
@@ -144,13 +164,18 @@ class EntityResolver:
                 spans.append(Span(start, end, text[start:end], canonical))
         return spans, demonyms
 
+    def _excluded_acronyms(self, text: str, doc: Doc) -> set[str]:
+        """Short forms of names left out ("ZNPP" of the nuclear plant) are left out too."""
+        names = [text[e.start_char : _tail_end(text, e.end_char)] for e in doc.ents]
+        return {acronym(n) for n in names if " " in n and self._is_excluded(n)}
+
+    def _is_excluded(self, name: str) -> bool:
+        return any(p.fullmatch(name) for p in self._lexicon.non_entities)
+
     def _inside_excluded_name(self, text: str, start: int, end: int) -> bool:
         """A place that only names a facility ("Zaporizhzhia Nuclear Power Plant")."""
-        longer = _CAPITALISED_TAIL.match(text, end)
-        if longer is None:
-            return False
-        name = text[start : longer.end()]
-        return any(p.fullmatch(name) for p in self._lexicon.non_entities)
+        tail = _tail_end(text, end)
+        return tail > end and self._is_excluded(text[start:tail])
 
     def _ruler_ok(self, ent_id: str, text: str) -> bool:
         entry = self._by_key.get(ent_id.removesuffix(_CONTEXT))
