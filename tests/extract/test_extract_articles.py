@@ -169,3 +169,30 @@ def test_rules_administration_is_its_state(rules: RulesExtractor) -> None:
     assert [(c.type, c.status, c.actor_key) for c in extraction.commitments] == [
         ("sanctions", "announced", "gpe:us")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The EU imposed new sanctions on Russia on Friday.",
+            ("sanctions", "org:eu", "gpe:ru", None),
+        ),
+        (
+            "The G7 agreed a $50bn loan to Ukraine backed by Russia's frozen assets.",
+            ("frozen_assets", "org:g7", "gpe:ru", "gpe:ua"),
+        ),
+        (
+            "Germany will provide Ukraine with two more Patriot systems.",
+            ("military_aid", "gpe:de", "gpe:ua", None),
+        ),
+    ],
+)
+def test_rules_targets_and_beneficiaries_follow_the_label_conventions(
+    rules: RulesExtractor, text: str, expected: tuple[str, str, str, str | None]
+) -> None:
+    found = {
+        (c.type, c.actor_key, c.target_key, c.beneficiary_key)
+        for c in rules.extract(ArticleText(text=text)).commitments
+    }
+    assert expected in found

@@ -8,8 +8,6 @@ only decisions and statements of someone who can be named.
 
 from __future__ import annotations
 
-import re
-
 from worker.domain import Commitment, CommitmentStatus, Mention
 from worker.extract.actors import ActorResolver, Attribution
 from worker.extract.cues import (
@@ -25,21 +23,7 @@ from worker.extract.cues import (
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import Sentence
-
-_TARGET_PREPOSITION = re.compile(r"\b(on|against|to|for|with|targeting|from|of)\s+(the\s+)?$", re.I)
-
-
-def _target(
-    text: str, offset: int, mentions: list[Mention], who: Attribution, hit: CueHit
-) -> str | None:
-    taken = {who.actor, who.speaker, *who.co_actors}
-    later = [
-        m for m in mentions if m.entity_key not in taken and m.start - offset >= hit.start - 40
-    ]
-    for mention in later:
-        if _TARGET_PREPOSITION.search(text[: mention.start - offset]):
-            return mention.entity_key
-    return later[0].entity_key if later else None
+from worker.extract.targets import Targets
 
 
 def _confidence(hit: CueHit, who: Attribution, explicit_status: bool) -> float:
@@ -61,6 +45,7 @@ class ArticleCommitments:
     def __init__(self, lexicon: Lexicon, entities: ArticleEntities, publisher: str | None) -> None:
         self._lex = lexicon
         self._actors = ActorResolver(lexicon, entities, publisher)
+        self._targets = Targets(lexicon, {e.key for e in entities.entities})
         self._mentions = sorted(entities.mentions, key=lambda m: m.start)
         self._seen: set[str] = set()
         self._topical = False
@@ -100,7 +85,7 @@ class ArticleCommitments:
             if who.actor is None:
                 continue
             keys |= {(hit.type, status), (hit.type, clause_start)}
-            commitment = self._build(sentence, candidates, hit, status, who, explicit)
+            commitment = self._build(sentence, candidates, cue, status, who, explicit, hit)
             found.append((commitment, who.from_sentence))
         return _without_guesses(found)
 
@@ -108,17 +93,24 @@ class ArticleCommitments:
         self,
         sentence: Sentence,
         mentions: list[Mention],
-        hit: CueHit,
+        cue: tuple[str, int, int],
         status: str,
         who: Attribution,
         explicit: bool,
+        hit: CueHit,
     ) -> Commitment:
         kind: CommitmentStatus = status  # type: ignore[assignment]
+        taken = {who.actor, who.speaker, *who.co_actors}
+        text, offset = sentence.text, sentence.start
+        beneficiary = None
+        if hit.type == "frozen_assets":
+            beneficiary = self._targets.beneficiary(text, offset, mentions)
         return Commitment(
             type=hit.type,
             status=kind,
             actor_key=who.actor,
-            target_key=_target(sentence.text, sentence.start, mentions, who, hit),
+            target_key=self._targets.target(text, offset, mentions, cue, taken),
+            beneficiary_key=beneficiary,
             sentence=sentence.text,
             start=sentence.start,
             end=sentence.end,

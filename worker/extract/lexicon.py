@@ -52,6 +52,8 @@ class CommitmentType:
     weak_cues: tuple[Cue, ...] = ()
     context_cues: tuple[Cue, ...] = ()
     yields_to: tuple[str, ...] = ()
+    target_before: re.Pattern[str] | None = None
+    owner_is_target: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,13 @@ def _cues(specs: list[str], where: str) -> tuple[Cue, ...]:
     return joined + tuple(_cue(s, where) for s in specs if "&&" in s)
 
 
+def _words_before(words: list[str], where: str) -> re.Pattern[str] | None:
+    """Words that stand right before an entity (an optional "the" between)."""
+    if not words:
+        return None
+    return _compile(rf"\b(?:{'|'.join(words)})\s+(?:the\s+)?$", where)
+
+
 def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in layer.items():
@@ -172,6 +181,8 @@ def _types(data: dict[str, Any]) -> tuple[CommitmentType, ...]:
                 weak_cues=_cues(spec.get("weak_cues", []), where),
                 context_cues=_cues(spec.get("context_cues", []), where),
                 yields_to=tuple(spec.get("yields_to", [])),
+                target_before=_words_before(spec.get("target_before", []), where),
+                owner_is_target=bool(spec.get("owner_is_target", False)),
             )
         )
     return tuple(result)
