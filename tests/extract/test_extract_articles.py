@@ -196,3 +196,18 @@ def test_rules_targets_and_beneficiaries_follow_the_label_conventions(
         for c in rules.extract(ArticleText(text=text)).commitments
     }
     assert expected in found
+
+
+def test_rules_entities_drop_headings_but_keep_surnames(rules: RulesExtractor) -> None:
+    text = (
+        "Swedish Finance Minister Elisabeth Svantesson spoke in Brussels. "
+        "Svantesson said the decision was important.\nBackground\nCruise ships can keep calling."
+    )
+    extraction = rules.extract(ArticleText(text=text))
+    assert [(m.text, m.entity_key) for m in extraction.mentions] == [
+        ("Elisabeth Svantesson", "person:elisabeth-svantesson"),
+        ("Brussels", "gpe:brussels"),
+        ("Svantesson", "person:elisabeth-svantesson"),
+    ]
+    person = next(e for e in extraction.entities if e.type == "PERSON")
+    assert person.roles == ("Swedish Finance Minister",)

@@ -30,6 +30,7 @@ from worker.extract.canon import (
     trim_span,
 )
 from worker.extract.lexicon import Lexicon
+from worker.extract.roles import Roles
 from worker.extract.sentences import split_sentences
 
 _CONTEXT = "|context"
@@ -109,18 +110,7 @@ class EntityResolver:
         self._lexicon = lexicon
         self._by_key = {e.key: e for e in lexicon.entities}
         self._by_alias = {a: e for e in lexicon.entities for a in e.aliases}
-        roles = sorted(lexicon.roles, key=len, reverse=True)
-        alternation = "|".join(re.escape(r) for r in roles)
-        qualifier = r"(?:\b[A-Z][\w.-]*(?:['’]s)? |\b\w+['’]s )?"  # "Italian", "Nato's"
-        self._role_before = re.compile(
-            rf"({qualifier}(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$"
-        )
-        self._role_words = {r.casefold() for r in lexicon.roles} | {
-            w.casefold() for r in lexicon.roles for w in r.split() if w[0].isupper()
-        }
-        self._role_words |= {w + "s" for w in self._role_words}
-        self._role_follows = re.compile(rf"\s+(?:{alternation})\b")
-        self._role_after = re.compile(rf"^,\s+(?:the\s+)?([\w'’ .-]{{0,40}}?(?:{alternation}))\b")
+        self._titles = Roles(lexicon)
 
     def resolve(self, text: str, doc: Doc) -> ArticleEntities:
         spans, demonyms = self._spans(text, doc)
@@ -144,6 +134,13 @@ class EntityResolver:
         spans: list[Span] = []
         demonyms: list[tuple[int, int, str]] = []
         starts = {s.start for s in split_sentences(text)}
+        # Surnames of people named in full elsewhere are kept even at a sentence start.
+        starts -= {
+            m.start()
+            for e in doc.ents
+            if e.label_ == "PERSON" and " " in e.text
+            for m in re.finditer(rf"\b{re.escape(e.text.split()[-1])}\b", text)
+        }
         excluded = self._excluded_acronyms(text, doc)
         for ent in doc.ents:
             if ent.label_ == "NORP":
@@ -194,9 +191,9 @@ class EntityResolver:
             return None
         if " " not in surface and is_place(surface):
             return "GPE"
-        if surface.casefold() in self._role_words or _initial_only(surface, text, starts):
+        if self._titles.is_title(surface) or _initial_only(surface, text, starts):
             return None
-        if label != "PERSON" and self._role_follows.match(text, end):
+        if label != "PERSON" and self._titles.follows(text, end):
             return None
         if label == "GPE" and is_code_like(surface):
             return None if country(surface, self._lexicon.country_abbreviations) is None else label
@@ -287,19 +284,11 @@ class EntityResolver:
     def _roles(self, text: str, group: list[Span], holders: dict[str, str]) -> tuple[str, ...]:
         if group[0].canonical.type != "PERSON":
             return ()
-        found: list[str] = []
-        for span in group:
-            line_start = text.rfind("\n", 0, span.start) + 1
-            before = self._role_before.search(text[max(line_start, span.start - 80) : span.start])
-            after = self._role_after.search(text[span.end : span.end + 80])
-            for match in (before, after):
-                if match and match.group(1).strip() not in found:
-                    found.append(match.group(1).strip())
+        found = self._titles.around(text, [(s.start, s.end) for s in group])
         entry = self._by_key.get(group[0].canonical.key)
         if entry is not None and entry.role and not found:
             found.append(entry.role)
         for role in found:
-            for title in self._lexicon.roles:
-                if role.lower().endswith(title.lower()):
-                    holders[title.lower()] = group[0].canonical.key
+            for title in self._titles.titles_of(role):
+                holders[title] = group[0].canonical.key
         return tuple(found)
