@@ -211,3 +211,45 @@ def test_rules_entities_drop_headings_but_keep_surnames(rules: RulesExtractor) -
     ]
     person = next(e for e in extraction.entities if e.type == "PERSON")
     assert person.roles == ("Swedish Finance Minister",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # refusal and negation
+        (
+            "Russia rejected the proposal for a 30-day ceasefire.",
+            {("ceasefire", "refused", "gpe:ru")},
+        ),
+        (
+            "The UK ruled out sending troops to Ukraine without a US backstop.",
+            {("peacekeeping", "refused", "gpe:gb")},
+        ),
+        # a conditional threat is a pledge; the condition itself is not a commitment
+        (
+            "Sanctions will be imposed if Russia refuses to negotiate, the EU said.",
+            {("sanctions", "pledged", "org:eu")},
+        ),
+        # several commitments in one sentence
+        (
+            "China called for a ceasefire and peace talks.",
+            {("ceasefire", "proposed", "gpe:cn"), ("diplomatic_talks", "proposed", "gpe:cn")},
+        ),
+        # reported speech: the speaker's country acts
+        (
+            "Putin said Russia was ready for talks but would not give up any territory.",
+            {
+                ("diplomatic_talks", "pledged", "gpe:ru"),
+                ("diplomatic_talks", "refused", "person:vladimir-putin"),
+            },
+        ),
+        # forecasts are not commitments
+        ("Analysts expect the EU to adopt a new sanctions package next month.", set()),
+        ("The ceasefire collapsed within hours as both sides traded accusations.", set()),
+    ],
+)
+def test_rules_hard_cases(
+    rules: RulesExtractor, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    found = rules.extract(ArticleText(text=text)).commitments
+    assert {(c.type, c.status, c.actor_key) for c in found} == expected
