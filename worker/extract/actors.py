@@ -111,7 +111,7 @@ class ActorResolver:
         if actor is None and self.focus.actor_age <= FOCUS_SENTENCES:
             actor = self.focus.actor
         if actor is None:
-            actor = subjects.fallback(text, offset, others)
+            actor = subjects.fallback(text, offset, others, cue_at)
         actor = self._state_for_capital(actor)
         co = self._co_actors(text, offset, others, actor)
         speaker = self._state_for_capital(speaker)

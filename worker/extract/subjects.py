@@ -70,6 +70,12 @@ _ACCUSED = re.compile(r"\baccus\w*\s+(?:the\s+)?$")
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 
 
+def _modifies(text: str, offset: int, mention: Mention, cue_at: int) -> bool:
+    """The mention stands right before the cued noun: "Crimea sanctions", "Russia's assets"."""
+    end = mention.end - offset
+    return end <= cue_at and re.fullmatch(r"(?:['’]s)?\s+(?:new\s+)?", text[end:cue_at]) is not None
+
+
 class FocusLike(Protocol):
     person: str | None
     subject: str | None
@@ -205,6 +211,7 @@ class Subjects:
             if clause_start <= m.start - offset < cue_at
             and not self._governed(text[: m.start - offset])
             and self._acts(text, m.end - offset)
+            and not _modifies(text, offset, m, cue_at)
         ]
         if not before:
             return None
@@ -224,9 +231,11 @@ class Subjects:
                 return mention.entity_key
         return None
 
-    def fallback(self, text: str, offset: int, mentions: list[Mention]) -> str | None:
-        """Any entity of the sentence, preferring one that is not an owner ("Russia's assets")."""
-        acting = [m for m in mentions if self._acts(text, m.end - offset)] or mentions
+    def fallback(self, text: str, offset: int, mentions: list[Mention], cue_at: int) -> str | None:
+        """Any entity of the sentence but the cued noun's modifier ("Crimea sanctions"),
+        preferring one that is not an owner ("Russia's assets")."""
+        free = [m for m in mentions if not _modifies(text, offset, m, cue_at)] or mentions
+        acting = [m for m in free if self._acts(text, m.end - offset)] or free
         return acting[0].entity_key if acting else None
 
     def _acts(self, text: str, end: int) -> bool:
