@@ -1,16 +1,23 @@
 """Who commits: the actor of a sentence, found with surface rules instead of a parser.
 
-The order of preference follows how news attributes decisions:
+The rules are tried in the order news attributes decisions, the first that names someone wins:
 
-1. the subject that opens the clause (after an adverbial opener, a dateline or a reporting
-   frame such as "Reuters reported that"): a named entity, a possessor acting through an agent
-   ("Russia's foreign minister"), or a description of a named group ("the alliance");
-2. first person ("we", "our") speaks for a group: the one named in apposition ("we, the Leaders
-   of the G7"), the coalition a speaker represents, or the press office that published it;
-3. the speaker ("..., Healey said", "according to Poroshenko", "he told reporters"), with
-   pronouns and roles ("he", "the Prime Minister") resolved to the last person in focus;
-4. a demonym subject ("European leaders") or the first entity not governed by a preposition;
-5. the previous commitment's actor, for passive sentences that continue the same announcement.
+1. the accused ("X accused *Putin* of delaying a ceasefire");
+2. in a later clause, its own opening subject or else the speaker ("..., and *U.S.* officials
+   have had discussions");
+3. the subject that opens the sentence after openers, datelines and reporting frames
+   ("Reuters reported that *Putin* ..."), titles allowed ("Italian Prime Minister *Meloni*"),
+   possessors only through an agent ("*Russia's* foreign minister"), roles and group
+   descriptions resolved ("the Prime Minister", "the alliance");
+4. first person ("we", "our"): the group named in apposition ("we, the Leaders of the G7"), the
+   coalition a speaker speaks for, else the speaker, else the press office that published it;
+5. the speaker ("..., Healey said", "according to Poroshenko", "he told reporters");
+6. the owner of a cued aid or talks noun ("*U.S.* security assistance");
+7. a demonym with an agent noun ("*European* leaders"), when the article names the group;
+8. the first entity of the main clause not governed by a preposition, then the nearest one
+   before the cue;
+9. the previous commitment's actor, within two sentences (passives continuing an announcement);
+10. any entity of the sentence but the cued noun's modifier.
 
 Capitals and government seats become their state when the article names it (label rules).
 """
@@ -18,7 +25,7 @@ Capitals and government seats become their state when the article names it (labe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from worker.domain import Mention
 from worker.extract.canon import demonym_key
@@ -30,12 +37,7 @@ _FIRST_PERSON = re.compile(
     r"^\W*(we|our|i)\b|[,“\"‘:]\s*(we|i)\b|\bwe (will|are|have|want|need)\b", re.I
 )
 _WE_APPOSITION = re.compile(r"\bwe, the\b", re.I)
-_PASSIVE = re.compile(
-    r"\b(is|are|was|were|been|being)\s+((also|now|further|additionally|\w+ly)\s+)?\w+(ed|en)\b"
-    r"|^\W*(these|those|this|the|it|they|today’s|today's)\b",
-    re.I,
-)
-# Sentences after a commitment within which a passive sentence may inherit its actor.
+# Sentences after a commitment within which an actorless sentence inherits its actor.
 FOCUS_SENTENCES = 2
 
 
@@ -49,7 +51,6 @@ class Focus:
     actor_age: int = 99
     group: str | None = None
     quote_speaker: str | None = None
-    seen: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)

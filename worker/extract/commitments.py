@@ -1,9 +1,11 @@
 """Commitments: per sentence, each cued type with its status, actor, target and evidence.
 
-One commitment per (sentence, type, status): a sentence that announces one aid package and
-pledges another yields two, while a type named twice with one status yields one. A sentence
-without an identifiable actor, or one that is a forecast, yields none: the label rules count
-only decisions and statements of someone who can be named.
+A sentence yields at most one commitment per (type, status) and per (type, clause): one that
+announces one aid package and pledges another yields two, a type named twice in one clause
+yields one. A sentence that forecasts, describes effects or re-states a measure yields none,
+and so does a cue without an identifiable actor: the label rules count only decisions and
+statements of someone who can be named. Confidence grows with the cue's strength, an actor
+named in the sentence itself and an explicit status verb.
 """
 
 from __future__ import annotations
