@@ -253,3 +253,16 @@ def test_rules_hard_cases(
 ) -> None:
     found = rules.extract(ArticleText(text=text)).commitments
     assert {(c.type, c.status, c.actor_key) for c in found} == expected
+
+
+def test_rules_camel_case_names_are_organisations(rules: RulesExtractor) -> None:
+    text = (
+        "OpenAI released a model. Yann LeCun, chief AI scientist at Meta, disagreed. "
+        "LeCun said so. BlackRock declined to comment."
+    )
+    entities = {(e.key, e.type) for e in rules.extract(ArticleText(text=text)).entities}
+    assert {
+        ("org:openai", "ORG"),
+        ("org:blackrock", "ORG"),
+        ("person:yann-lecun", "PERSON"),
+    } <= entities

@@ -39,6 +39,7 @@ _AND_NAME = re.compile(
     r"Committee|Commission|Fund|Bank|Forum|Alliance|Union|Association|Institute|Ministry|"
     r"Department|Office|Service|Party|Corporation|Company)\b"
 )
+_CAMEL_CASE = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")
 _CAPITALISED_TAIL = re.compile(r"(?: [A-Z][\w-]*){1,4}")
 _KEPT = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 
@@ -95,8 +96,8 @@ def _whole_name_end(text: str, end: int) -> int:
 
 def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
     """A lone capitalised word seen only at sentence starts is a heading or common word."""
-    if " " in surface or surface.isupper():
-        return False
+    if " " in surface or surface.isupper() or _CAMEL_CASE.fullmatch(surface):
+        return False  # acronyms and "OpenAI" are names wherever they stand
     found = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text)]
     return bool(found) and all(
         position in starts or text[position - 1 : position] in "“\"‘'" for position in found
@@ -195,6 +196,8 @@ class EntityResolver:
             return None
         if label != "PERSON" and self._titles.follows(text, end):
             return None
+        if label == "PERSON" and _CAMEL_CASE.fullmatch(surface):
+            return "ORG"  # "OpenAI", "BlackRock"; a surname such as "LeCun" re-joins its person
         if label == "GPE" and is_code_like(surface):
             return None if country(surface, self._lexicon.country_abbreviations) is None else label
         return label
