@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,3 +65,12 @@ def test_properties_any_text_yields_valid_output_or_extraction_error(
 def test_properties_oversized_text_is_an_extraction_error(rules: RulesExtractor) -> None:
     with pytest.raises(ExtractionError, match="exceeds the model limit"):
         rules.extract(ArticleText(text="a " * 600_000))
+
+
+def test_properties_run_on_text_stays_fast(rules: RulesExtractor) -> None:
+    """A 120,000-character run-on "sentence" (a table or list) must not go quadratic."""
+    text = "Putin said Russia will impose sanctions on Ukraine and Nato, " * 2000
+    started = time.perf_counter()
+    extraction = rules.extract(ArticleText(text=text))
+    assert extraction.commitments == ()  # not evidence a reader would quote
+    assert time.perf_counter() - started < 30  # generous: seconds, not minutes, on any CI box

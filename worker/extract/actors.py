@@ -37,6 +37,8 @@ _FIRST_PERSON = re.compile(
     r"^\W*(we|our|i)\b|[,“\"‘:]\s*(we|i)\b|\bwe (will|are|have|want|need)\b", re.I
 )
 _WE_APPOSITION = re.compile(r"\bwe, the\b", re.I)
+# Mentions of one sentence considered for focus: a run-on list of names is no subject.
+MAX_FOCUS_MENTIONS = 50
 # Sentences after a commitment within which an actorless sentence inherits its actor.
 FOCUS_SENTENCES = 2
 
@@ -120,6 +122,7 @@ class ActorResolver:
 
     def remember(self, text: str, offset: int, mentions: list[Mention]) -> None:
         """Update focus after a sentence: last person, subject and speaker of quotes."""
+        mentions = mentions[:MAX_FOCUS_MENTIONS]
         local = [m for m in mentions if m.entity_key not in self._lex.media]
         speaker, mention = self._subjects.speaker(text, offset, local, self.focus)
         others = [m for m in local if m is not mention]

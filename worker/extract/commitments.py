@@ -27,6 +27,10 @@ from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import Sentence
 from worker.extract.targets import Targets
 
+# Longer "sentences" are tables, lists or markup run together, not evidence a reader would
+# quote; skipping them also bounds the per-sentence rules, which look at every mention.
+MAX_SENTENCE_CHARS = 2000
+
 
 def _confidence(hit: CueHit, who: Attribution, explicit_status: bool) -> float:
     score = 0.35 + 0.25 * hit.strength
@@ -67,6 +71,8 @@ class ArticleCommitments:
         return found
 
     def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
+        if len(sentence.text) > MAX_SENTENCE_CHARS:
+            return []
         hits = find_cues(sentence.text, self._lex, self._seen, self._topical)
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
         if not hits or is_forecast(sentence.text, self._lex):

@@ -94,11 +94,15 @@ def _whole_name_end(text: str, end: int) -> int:
     return rest.end() if rest else end
 
 
+def _occurrences(word: str, text: str) -> list[re.Match[str]]:
+    return list(re.finditer(rf"\b{re.escape(word)}\b", text))
+
+
 def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
     """A lone capitalised word seen only at sentence starts is a heading or common word."""
     if " " in surface or surface.isupper() or _CAMEL_CASE.fullmatch(surface):
         return False  # acronyms and "OpenAI" are names wherever they stand
-    found = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text)]
+    found = [m.start() for m in _occurrences(surface, text)]
     return bool(found) and all(
         position in starts or text[position - 1 : position] in "“\"‘'" for position in found
     )
@@ -136,12 +140,8 @@ class EntityResolver:
         demonyms: list[tuple[int, int, str]] = []
         starts = {s.start for s in split_sentences(text)}
         # Surnames of people named in full elsewhere are kept even at a sentence start.
-        starts -= {
-            m.start()
-            for e in doc.ents
-            if e.label_ == "PERSON" and " " in e.text
-            for m in re.finditer(rf"\b{re.escape(e.text.split()[-1])}\b", text)
-        }
+        surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
+        starts -= {m.start() for name in surnames for m in _occurrences(name, text)}
         excluded = self._excluded_acronyms(text, doc)
         for ent in doc.ents:
             if ent.label_ == "NORP":

@@ -70,6 +70,15 @@ _ACCUSED = re.compile(r"\baccus\w*\s+(?:the\s+)?$")
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 
 
+# Characters before a mention that the local rules look at ("according to the", "said").
+LOOKBACK = 120
+
+
+def _window(text: str, end: int) -> str:
+    """The text just before ``end``: local rules never need the whole sentence prefix."""
+    return text[max(0, end - LOOKBACK) : end]
+
+
 def _modifies(text: str, offset: int, mention: Mention, cue_at: int) -> bool:
     """The mention stands right before the cued noun: "Crimea sanctions", "Russia's assets"."""
     end = mention.end - offset
@@ -109,7 +118,7 @@ class Subjects:
         self, text: str, offset: int, mentions: list[Mention], focus: FocusLike
     ) -> tuple[str | None, Mention | None]:
         for mention in mentions:
-            before = text[: mention.start - offset]
+            before = _window(text, mention.start - offset)
             after = text[mention.end - offset :]
             if self._said_after.match(after) and not self._governed(before):
                 return mention.entity_key, mention
@@ -144,7 +153,7 @@ class Subjects:
     def accused(self, text: str, offset: int, mentions: list[Mention]) -> str | None:
         """ "X accused Y of delaying a ceasefire": Y is the one who acts."""
         for mention in mentions:
-            if _ACCUSED.search(text[: mention.start - offset]):
+            if _ACCUSED.search(_window(text, mention.start - offset)):
                 return mention.entity_key
         return None
 
@@ -209,7 +218,7 @@ class Subjects:
             m
             for m in mentions
             if clause_start <= m.start - offset < cue_at
-            and not self._governed(text[: m.start - offset])
+            and not self._governed(_window(text, m.start - offset))
             and self._acts(text, m.end - offset)
             and not _modifies(text, offset, m, cue_at)
         ]
@@ -289,7 +298,7 @@ class Subjects:
                 break
             if rel < start:
                 continue
-            if not self._governed(text[:rel]) and self._acts(text, mention.end - offset):
+            if not self._governed(_window(text, rel)) and self._acts(text, mention.end - offset):
                 return mention.entity_key
         return None
 

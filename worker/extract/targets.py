@@ -80,6 +80,8 @@ class Targets:
             gap = text[mention.end - offset : cue[1]]
             if re.fullmatch(r"(['’]s)?\s+([\w-]+\s+){0,3}", gap):
                 return mention.entity_key
-        adjective = re.search(r"\b([A-Z][a-z]+)\s+([\w-]+\s+){0,2}$", text[: cue[1]])
+        adjective = re.search(
+            r"\b([A-Z][a-z]+)\s+([\w-]+\s+){0,2}$", text[max(0, cue[1] - 80) : cue[1]]
+        )
         key = demonym_key(adjective.group(1), self._lex) if adjective else None
         return key if key in self._keys else None
