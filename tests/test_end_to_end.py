@@ -19,7 +19,7 @@ from worker.store.models import Article, Commitment, Entity, Mention
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-EXTRACTOR = "minimal"
+EXTRACTOR = "rules"
 
 
 def test_end_to_end_seeds_feed_to_stored_commitments(

@@ -47,4 +47,5 @@ SOFT_SHUTDOWN_SECONDS = 60.0
 MAX_ARTICLE_CHARS = 200_000
 
 # --- extraction ---
-EXTRACTOR = "minimal"
+# The spaCy-based rules extractor; "minimal" (no model) exists for fast pipeline tests.
+EXTRACTOR = "rules"
