@@ -59,6 +59,12 @@ _AUDIENCE = (
     r"(?:\s+(?:a|an|the)?\s*(?:[\w’'-]+\s+){0,4}?(?:press conference|conference|reporters|"
     r"journalists|briefing|lawmakers|parliament|MPs|audience|delegates|broadcaster))?"
 )
+# A group subject made concrete by examples: "Several Allies – including Canada, ...".
+_GROUP_EXAMPLES = re.compile(
+    r"(?:[\w-]+\s+){0,3}(?:allies|countries|partners|nations|states|members|governments|"
+    r"leaders)\s*[–—,(-]\s*(?:including|such as|led by|among them)\s+",
+    re.I,
+)
 _CLAUSE_LEAD = re.compile(r"[\s,;:–—]*(?:(?:and|but|as|when|while|that|so|whereas)\s+)*", re.I)
 _CONJUNCTION = re.compile(r"\W*(and|but|so|yet)\s+", re.I)
 _PRELUDE = re.compile(r"^[\s\W]*(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w.’'-]*|[a-z]+-\w+)\s+){0,5}$")
@@ -161,6 +167,9 @@ class Subjects:
         self, text: str, offset: int, mentions: list[Mention], cue_at: int, focus: FocusLike
     ) -> str | None:
         start = self._clause_start(text)
+        group = _GROUP_EXAMPLES.match(text, start)
+        if group:  # "Several allies – including Canada, Norway... – will": the first example
+            start = group.end()
         limit = cue_at if cue_at > start else len(text)  # a cue in the opener: main subject
         for i, mention in enumerate(mentions):
             rel = mention.start - offset
