@@ -197,3 +197,43 @@ def test_cli_feeds_add_refuses_a_hostile_opml(config: Path, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "Error:" in result.output and "Traceback" not in result.output
     assert "news.test" not in invoke(config, "feeds", "list").stdout
+
+
+def test_cli_evaluate_reports_gold_that_does_not_fit(config: Path, tmp_path: Path) -> None:
+    articles = tmp_path / "a.jsonl"
+    gold = tmp_path / "g.jsonl"
+    articles.write_text(json.dumps({"id": "x", "text": "Talks resumed."}) + "\n", "utf-8")
+    commitment = {
+        "type": "diplomatic_talks",
+        "actor": "Nobody",
+        "target": None,
+        "status": "announced",
+        "sentence": "A sentence that is not in the text.",
+    }
+    gold.write_text(
+        json.dumps({"id": "x", "entities": [], "commitments": [commitment]}) + "\n", "utf-8"
+    )
+    result = invoke(config, "evaluate", "--articles", str(articles), "--gold", str(gold))
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_cli_operator_adds_a_commitment_type_by_config(tmp_path: Path) -> None:
+    lexicons = tmp_path / "extract"
+    lexicons.mkdir()
+    (lexicons / "types.toml").write_text(
+        "[types.humanitarian_aid]\ncues = ['\\bhumanitarian (aid|assistance)\\b']\n", "utf-8"
+    )
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'database_url = "sqlite:///{tmp_path / "cw.db"}"\n'
+        f'[extract]\nname = "rules"\nlexicon_dir = "{lexicons}"\n',
+        encoding="utf-8",
+    )
+    text = "The European Union announced on Monday that it will send humanitarian aid to Gaza."
+    result = invoke(config, "extract", "-", input=text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert "humanitarian_aid" in {c["type"] for c in data["commitments"]}
+    assert data["extractor_version"].startswith("rules-1+")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import ScriptedExtractor
@@ -33,3 +35,8 @@ def test_extractor_loads_an_import_path() -> None:
 def test_extractor_bad_names_are_config_errors(name: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_extractor(name)
+
+
+def test_extractor_configured_lexicon_dir_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is not a directory"):
+        load_extractor("minimal", lexicon_dir=tmp_path / "absent")

@@ -33,7 +33,8 @@ class Runtime:
 
     @cached_property
     def extractor(self) -> Extractor:
-        return load_extractor(self.settings.extract.name)
+        extract = self.settings.extract
+        return load_extractor(extract.name, lexicon_dir=extract.lexicon_dir)
 
     def close(self) -> None:
         """Release database connections (a no-op if none were made)."""

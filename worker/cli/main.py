@@ -114,14 +114,11 @@ def worker(state: State, concurrency: int | None) -> None:
 @pass_state
 def extract(state: State, source: TextIO, title: str | None) -> None:
     """Extract one article (a text FILE, or - for stdin) and print the result as JSON."""
-    from worker.extract import load_extractor
-
     text = source.read()
     if not text.strip():
         raise click.ClickException("the article is empty")
     try:
-        extractor = load_extractor(state.settings.extract.name)
-        result = extractor.extract(ArticleText(text=text, title=title))
+        result = state.runtime.extractor.extract(ArticleText(text=text, title=title))
     except CommitwatchError as exc:
         raise click.ClickException(str(exc)) from None
     json.dump(asdict(result), sys.stdout, ensure_ascii=False, indent=2)
@@ -156,8 +153,12 @@ def evaluate(
     from worker.evaluate import evaluate_files, render_report
     from worker.extract import load_extractor
 
-    extractor = load_extractor(name or state.settings.extract.name)
-    report = evaluate_files(articles, gold, extractor)
+    extract = state.settings.extract
+    try:
+        extractor = load_extractor(name or extract.name, lexicon_dir=extract.lexicon_dir)
+        report = evaluate_files(articles, gold, extractor)
+    except (CommitwatchError, ValueError) as exc:  # ValueError: gold that does not fit the text
+        raise click.ClickException(str(exc)) from None
     click.echo(render_report(report))
     if json_out:
         json_out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Protocol, cast
 
 from worker.domain import ArticleText, Extraction
@@ -29,31 +30,36 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[], Extractor]
+RegisteredFactory = Callable[[Path | None], Extractor]
 
 
-def _minimal() -> Extractor:
+def _minimal(lexicon_dir: Path | None) -> Extractor:
     from worker.extract.minimal import MinimalExtractor
 
     return MinimalExtractor()
 
 
-def _rules() -> Extractor:
+def _rules(lexicon_dir: Path | None) -> Extractor:
     from worker.extract.rules import RulesExtractor
 
-    return RulesExtractor()
+    return RulesExtractor(lexicon_dir) if lexicon_dir else RulesExtractor()
 
 
-EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal, "rules": _rules}
+EXTRACTORS: dict[str, RegisteredFactory] = {"minimal": _minimal, "rules": _rules}
 
 
-def load_extractor(name: str) -> Extractor:
+def load_extractor(name: str, *, lexicon_dir: Path | None = None) -> Extractor:
     """Build the extractor named ``name``; load models here, once per process.
 
     ``name`` is a registered name (``rules``, ``minimal``) or an import path
-    ``package.module:factory`` to plug in an extractor of your own without touching this code.
+    ``package.module:factory`` (called with no arguments) to plug in an extractor of your own
+    without touching this code. ``lexicon_dir`` overrides the registered extractors' lexicons.
     """
-    factory = EXTRACTORS.get(name) or _imported_factory(name)
-    return factory()
+    if lexicon_dir is not None and not lexicon_dir.is_dir():
+        raise ConfigError(f"extract.lexicon_dir {str(lexicon_dir)!r} is not a directory")
+    if name in EXTRACTORS:
+        return EXTRACTORS[name](lexicon_dir)
+    return _imported_factory(name)()
 
 
 def _imported_factory(path: str) -> ExtractorFactory:
