@@ -169,31 +169,32 @@ def test_cli_dead_letters_list_and_replay_after_a_fix(config: Path, tmp_path: Pa
     assert "articles     6  (done 6)" in invoke(config, "stats").stdout
 
 
-def test_cli_feeds_add_imports_opml(config: Path, tmp_path: Path) -> None:
-    opml = tmp_path / "subs.opml"
-    opml.write_text(
+def add_opml(config: Path, opml: str) -> Result:
+    path = config.parent / "subscriptions.opml"
+    path.write_text(opml, encoding="utf-8")
+    invoke(config, "db", "upgrade")
+    return invoke(config, "feeds", "add", "--opml", str(path))
+
+
+def test_cli_feeds_add_imports_opml(config: Path) -> None:
+    result = add_opml(
+        config,
         '<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>'
         '<outline text="World"><outline type="rss" text="A" xmlUrl="https://news.test/a.xml"/>'
         '<outline type="rss" text="B" xmlUrl="https://news.test/b.xml"/></outline>'
         "</body></opml>",
-        encoding="utf-8",
     )
-    invoke(config, "db", "upgrade")
-    result = invoke(config, "feeds", "add", "--opml", str(opml))
     assert result.exit_code == 0, result.output
     assert result.stdout.count("added") == 2
 
 
-def test_cli_feeds_add_refuses_a_hostile_opml(config: Path, tmp_path: Path) -> None:
-    opml = tmp_path / "bomb.opml"
-    opml.write_text(
+def test_cli_feeds_add_refuses_a_hostile_opml(config: Path) -> None:
+    result = add_opml(
+        config,
         '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><opml version="2.0"><body>'
         '<outline type="rss" text="&b;" xmlUrl="https://news.test/a.xml"/></body></opml>',
-        encoding="utf-8",
     )
-    invoke(config, "db", "upgrade")
-    result = invoke(config, "feeds", "add", "--opml", str(opml))
     assert result.exit_code == 1
     assert "Error:" in result.output and "Traceback" not in result.output
     assert "news.test" not in invoke(config, "feeds", "list").stdout
