@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import IO
 
 from worker.domain import ArticleText, Commitment, Entity, Extraction, FeedEntry, Mention
 
@@ -80,13 +81,24 @@ def worker_env(database_url: str, redis_url: str, queue: str, **extra: str) -> d
     return env
 
 
-def start_worker(env: dict[str, str], concurrency: int = 2) -> subprocess.Popen[bytes]:
-    """``commitwatch worker`` as a real process, its log captured for failure messages."""
+def start_worker(
+    env: dict[str, str],
+    concurrency: int = 2,
+    *,
+    new_session: bool = False,
+    log: IO[bytes] | None = None,
+) -> subprocess.Popen[bytes]:
+    """``commitwatch worker`` as a real process, its log captured for failure messages.
+
+    ``new_session`` puts it in its own process group, so a test can kill it with its pool;
+    ``log`` takes its output instead of a pipe, which a long, chatty run could fill.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "worker", "worker", "--concurrency", str(concurrency)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log or subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=new_session,
     )
 
 

@@ -1,0 +1,114 @@
+"""Fixtures for fault tests: stored articles, a publisher, and worker processes that are
+always stopped (and their output drained) at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import make_settings
+from tests.helpers import entry, start_worker, worker_env
+from worker.queue.app import create_app
+from worker.queue.tasks import enqueue_articles
+from worker.store.articles import save_entries
+from worker.store.db import Sessions
+from worker.store.feeds import add_feed
+from worker.store.models import Article, Commitment, DeadLetter
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+HEALTHY = "The United Kingdom will impose new sanctions on Russia, the minister said."
+
+StartWorker = Callable[..., subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def queue_name() -> str:
+    return f"faults-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def store_articles(pg_sessions: Sessions) -> Callable[[list[str]], list[int]]:
+    """Store one article per text (under one feed) and return their ids."""
+
+    def store(texts: list[str]) -> list[int]:
+        with pg_sessions.begin() as session:
+            feed, _ = add_feed(session, "https://news.test/faults")
+            entries = [entry(f"k{uuid.uuid4().hex}", text=text) for text in texts]
+            return save_entries(session, feed.id, entries, now=NOW, max_chars=10_000)
+
+    return store
+
+
+@pytest.fixture
+def publish(postgres_url: str, redis_url: str, queue_name: str) -> Callable[[list[int]], None]:
+    app = create_app(make_settings(postgres_url, redis_url=redis_url, queue={"name": queue_name}))
+    return lambda ids: enqueue_articles(app, ids)
+
+
+@pytest.fixture
+def workers(
+    postgres_url: str, redis_url: str, queue_name: str, tmp_path: Path
+) -> Iterator[StartWorker]:
+    """Start worker processes (own process groups, logs in files); all killed at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+    logs: list[IO[bytes]] = []
+
+    def start(
+        extractor: str = "minimal", concurrency: int = 2, **env: str
+    ) -> subprocess.Popen[bytes]:
+        environment = worker_env(
+            postgres_url,
+            redis_url,
+            queue_name,
+            COMMITWATCH_EXTRACT__NAME=extractor,
+            COMMITWATCH_QUEUE__MAX_ATTEMPTS="3",
+            COMMITWATCH_QUEUE__RETRY_BACKOFF_SECONDS="0.2",
+            COMMITWATCH_QUEUE__RETRY_BACKOFF_MAX_SECONDS="1",
+            **env,
+        )
+        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        logs.append(log)
+        proc = start_worker(environment, concurrency=concurrency, new_session=True, log=log)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    for log in logs:
+        log.close()
+
+
+def worker_logs(tmp_path: Path) -> str:
+    """Every worker's log of this test, for failure messages."""
+    return "\n".join(
+        p.read_text(errors="replace")[-3000:] for p in sorted(tmp_path.glob("worker-*.log"))
+    )
+
+
+def counts(sessions: Sessions) -> dict[str, int]:
+    """What an analyst would see: articles by status, result rows, dead letters."""
+    with sessions() as session:
+        by_status = dict(
+            session.execute(
+                select(Article.status, func.count(Article.id)).group_by(Article.status)
+            ).all()
+        )
+        return {
+            "done": by_status.get("done", 0),
+            "dead": by_status.get("dead", 0),
+            "pending": by_status.get("pending", 0),
+            "commitments": int(session.scalar(select(func.count(Commitment.id))) or 0),
+            "dead_letters": int(session.scalar(select(func.count(DeadLetter.id))) or 0),
+        }
