@@ -81,4 +81,8 @@ def read_body(
                 break
         if time.monotonic() > deadline:
             raise FetchError(f"{url}: the response took longer than the fetch deadline")
+    # A stream that ends at the deadline was most likely cut by the fetcher's watchdog (it
+    # shuts the socket, which reads as a normal end of body): never hand on a truncated body.
+    if time.monotonic() >= deadline:
+        raise FetchError(f"{url}: the response took longer than the fetch deadline")
     return b"".join(parts)
