@@ -72,7 +72,7 @@ def emit(bench: str, metric: str, value: float, unit: str, scale: float, **extra
         "unit": unit,
         "scale": scale,
         **extra,
-        "command": shlex.join([Path(sys.executable).name, *sys.argv]),
+        "command": shlex.join([Path(sys.executable).name, *sys.orig_argv[1:]]),
         "machine": machine(),
         "versions": versions(),
         "load": [round(x, 2) for x in os.getloadavg()],
