@@ -39,8 +39,8 @@ contracts: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install ## Print throughput and memory figures (JSON lines)
-	$(BIN)/python bench/extract.py
+bench: install ## Print throughput and memory figures (JSON lines; BENCH_ARGS=--quick|--growth)
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and local databases
 	rm -rf $(VENV) commitwatch.db commitwatch.db-wal commitwatch.db-shm

@@ -7,6 +7,7 @@ read later says how it was taken and whether the machine was busy at the time.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import shlex
@@ -27,6 +28,9 @@ DEV_GOLD = SHARED / "eval" / "dev.jsonl"
 PACKAGES = ("celery", "kombu", "redis", "sqlalchemy", "psycopg", "feedparser", "httpx", "spacy")
 # How often the memory sampler looks at /proc: often enough to catch a peak of a few seconds.
 SAMPLE_SECONDS = 0.2
+
+# The service logs a warning per failing feed: thousands would drown the JSON lines.
+logging.getLogger("worker").setLevel(logging.ERROR)
 
 if str(ROOT) not in sys.path:  # run as ``python bench/x.py`` from a fresh clone
     sys.path.insert(0, str(ROOT))

@@ -61,6 +61,9 @@ class FeedServer(ThreadingHTTPServer):
         self.status_counts: dict[int, int] = {}
         self.lock = threading.Lock()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that drops a connection (as httpx does after a 500) is not news."""
+
     def url(self, kind: str, n: int) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/feed/{kind}/{n}.xml"
 

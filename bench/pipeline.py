@@ -48,7 +48,7 @@ ITEMS_PER_FEED = 50
 # All feeds are on one loopback host: the default cap of 2 per host would measure the cap.
 POLL_CONCURRENCY = 8
 # The extractor-alone ceiling runs on a sample this big at most (same texts, cycled).
-ALONE_MAX_ARTICLES = 1000
+ALONE_MAX_ARTICLES = 500
 NOOP_AT_SCALE_1 = 5000
 READY_TIMEOUT = 120.0
 
