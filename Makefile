@@ -39,7 +39,7 @@ contracts: install
 pytest: install
 	$(BIN)/pytest
 
-bench: install ## Print throughput and memory figures (JSON lines; BENCH_ARGS=--quick|--growth)
+bench: install ## Print throughput and memory figures (JSON lines)
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and local databases
