@@ -86,6 +86,15 @@ class ExtractConfig(_Section):
     max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)
 
 
+class EventsConfig(_Section):
+    """The commitment event stream (Redis Stream) fed from the outbox."""
+
+    stream: str = Field(defaults.EVENTS_STREAM, min_length=1)
+    max_length: int = Field(defaults.EVENTS_MAX_LENGTH, ge=1)
+    publish_batch: int = Field(defaults.EVENTS_PUBLISH_BATCH, ge=1)
+    retention_days: float = Field(defaults.OUTBOX_RETENTION_DAYS, gt=0)
+
+
 class Settings(BaseSettings):
     """All settings of one process; built once at start-up and passed down."""
 
@@ -110,6 +119,7 @@ class Settings(BaseSettings):
     poll: PollConfig = PollConfig()
     queue: QueueConfig = QueueConfig()
     extract: ExtractConfig = ExtractConfig()
+    events: EventsConfig = EventsConfig()
 
     @classmethod
     def settings_customise_sources(

@@ -1,5 +1,8 @@
 """The deployed poller: ``commitwatch poll --forever``.
 
+Each pass also sweeps the event outbox (``worker.relay``): events a worker could not publish
+reach the stream within one pass.
+
 One scheduling mechanism: this daemon, not Celery beat. Feeds have their own adaptive
 schedules in the database, and each check is leased with a compare-and-set, so running two
 pollers (by mistake or for availability) never polls a feed twice. Beat would need exactly
@@ -19,6 +22,7 @@ from sqlalchemy import func, select
 from worker.config import Settings
 from worker.feeds.fetch import Fetcher
 from worker.poller import Poller, PollReport
+from worker.relay import relay
 from worker.runtime import Runtime
 from worker.store.models import Feed, utcnow
 from worker.wiring import celery_enqueue, fetch_settings
@@ -27,10 +31,12 @@ log = logging.getLogger(__name__)
 
 
 def poll_once(settings: Settings, *, force: bool = False) -> list[PollReport]:
-    """One pass over the due feeds (``force``: all enabled feeds)."""
+    """One pass over the due feeds (``force``: all enabled feeds), then the event relay."""
     with Runtime(settings) as runtime, Fetcher(fetch_settings(settings)) as fetcher:
         poller = Poller(settings, runtime.sessions, fetcher, celery_enqueue(settings))
-        return poller.poll_due(force=force)
+        reports = poller.poll_due(force=force)
+        relay(runtime.sessions, runtime.redis, settings.events)
+        return reports
 
 
 def poll_forever(settings: Settings, stop: threading.Event | None = None) -> None:
@@ -44,6 +50,7 @@ def poll_forever(settings: Settings, stop: threading.Event | None = None) -> Non
                 reports = poller.poll_due()
                 if reports:
                     log.info("checked %d feeds", len(reports))
+                relay(runtime.sessions, runtime.redis, settings.events)
                 wait = _seconds_until_next_due(poller, settings)
             except Exception:  # e.g. the database is down: wait and try again, never exit
                 log.exception("poll pass failed; retrying in %.0fs", settings.poll.idle_seconds)

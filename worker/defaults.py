@@ -49,3 +49,14 @@ MAX_ARTICLE_CHARS = 200_000
 # --- extraction ---
 # The spaCy-based rules extractor; "minimal" (no model) exists for fast pipeline tests.
 EXTRACTOR = "rules"
+
+# --- commitment events ---
+# One stream for all commitment events; consumers read it with their own consumer groups.
+EVENTS_STREAM = "commitwatch:commitments"
+# Trim the stream (approximately) beyond this many events, so a forgotten stream cannot fill a
+# noeviction Redis; about 2 KB each, 100,000 is ~200 MB. A consumer further behind misses events.
+EVENTS_MAX_LENGTH = 100_000
+# Events published per relay round trip.
+EVENTS_PUBLISH_BATCH = 500
+# Published outbox rows are kept this long (for inspection), then deleted.
+OUTBOX_RETENTION_DAYS = 7.0

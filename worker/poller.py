@@ -25,6 +25,7 @@ from worker.feeds.hostlimit import HostLimiter
 from worker.feeds.local import is_local, read_local_feed
 from worker.feeds.parse import parse_feed
 from worker.feeds.schedule import SchedulePolicy, next_check
+from worker.handoff import hand_off
 from worker.store import articles as article_store
 from worker.store import feeds as feed_store
 from worker.store.db import Sessions
@@ -239,16 +240,7 @@ class Poller:
             )
 
     def _enqueue(self, article_ids: Sequence[int]) -> None:
-        """Hand ids to the queue; if it is down they stay pending and the sweep retries."""
-        if not article_ids:
-            return
-        try:
-            self.enqueue(article_ids)
-        except Exception as exc:
-            log.warning("could not enqueue %d articles (kept pending): %s", len(article_ids), exc)
-            return
-        with self.sessions.begin() as session:
-            article_store.mark_enqueued(session, article_ids, self.clock())
+        hand_off(self.sessions, self.enqueue, article_ids, self.clock())
 
 
 def schedule_policy(settings: Settings) -> SchedulePolicy:

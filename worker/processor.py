@@ -37,6 +37,7 @@ class Result:
     outcome: Outcome
     attempts: int = 0
     error: str | None = None
+    events: int = 0  # commitment events staged in the outbox with the results
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,5 +120,5 @@ def _store(sessions: Sessions, article_id: int, claim: _Claim, extraction: Extra
             return Result(Outcome.MISSING)
         if article.content_hash != claim.content_hash:
             return Result(Outcome.SUPERSEDED, claim.attempts)
-        replace_extraction(session, article, extraction)
-        return Result(Outcome.DONE, claim.attempts)
+        events = replace_extraction(session, article, extraction)
+        return Result(Outcome.DONE, claim.attempts, events=events)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from types import TracebackType
 
+import redis
 from sqlalchemy import Engine
 
 from worker.config import Settings
@@ -18,7 +19,7 @@ from worker.store.db import Sessions, make_engine, make_sessions
 
 
 class Runtime:
-    """The process's database sessions and extractor, created on first use."""
+    """The process's database sessions, Redis client and extractor, created on first use."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -32,12 +33,21 @@ class Runtime:
         return make_sessions(self.engine)
 
     @cached_property
+    def redis(self) -> redis.Redis:
+        """For the event stream; short timeouts, so an outage delays events, not the caller."""
+        return redis.Redis.from_url(
+            self.settings.redis_url, socket_connect_timeout=5, socket_timeout=10
+        )
+
+    @cached_property
     def extractor(self) -> Extractor:
         extract = self.settings.extract
         return load_extractor(extract.name, lexicon_dir=extract.lexicon_dir)
 
     def close(self) -> None:
-        """Release database connections (a no-op if none were made)."""
+        """Release database and Redis connections (a no-op if none were made)."""
+        if "redis" in self.__dict__:
+            self.__dict__.pop("redis").close()
         if "engine" in self.__dict__:
             self.engine.dispose()
             del self.__dict__["engine"]

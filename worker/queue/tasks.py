@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import redis
+
 from worker.errors import StoreUnavailableError
+from worker.handoff import hand_off
+from worker.intake import reject, submit
 from worker.processor import Outcome, process_article
+from worker.relay import publish_events
+from worker.store.models import utcnow
 
 if TYPE_CHECKING:
     from worker.queue.app import CommitwatchCelery
@@ -16,6 +23,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PROCESS_ARTICLE = "commitwatch.process_article"
+# The public intake task: one argument, an article-submission/1 object (worker/schemas/).
+SUBMIT_ARTICLE = "commitwatch.submit_article"
 
 
 def backoff_seconds(attempt: int, *, base: float, cap: float, rng: random.Random) -> float:
@@ -27,34 +36,63 @@ def register_tasks(app: CommitwatchCelery) -> None:
     """Attach the tasks to ``app`` (tasks are per app, never module globals)."""
     rng = random.Random()
 
+    def retry_later(task: Any, attempt: int, exc: Exception | None = None) -> Exception:
+        queue = app.runtime.settings.queue
+        delay = backoff_seconds(
+            attempt, base=queue.retry_backoff_seconds, cap=queue.retry_backoff_max_seconds, rng=rng
+        )
+        if exc is not None:
+            log.warning("%s; retrying in %.0fs", exc, delay)
+        return task.retry(exc=exc, countdown=delay)  # type: ignore[no-any-return]
+
     @app.task(name=PROCESS_ARTICLE, bind=True, max_retries=None, shared=False)
     def process_article_task(self: Any, article_id: int) -> str:
         """Process one stored article; retried with backoff while attempts remain."""
-        runtime, queue = app.runtime, app.runtime.settings.queue
+        runtime = app.runtime
         try:
             result = process_article(
-                runtime.sessions, runtime.extractor, article_id, max_attempts=queue.max_attempts
+                runtime.sessions,
+                runtime.extractor,
+                article_id,
+                max_attempts=runtime.settings.queue.max_attempts,
             )
         except StoreUnavailableError as exc:
             # An outage is not the article's fault: retry without limit, attempts untouched.
-            delay = backoff_seconds(
-                self.request.retries + 1,
-                base=queue.retry_backoff_seconds,
-                cap=queue.retry_backoff_max_seconds,
-                rng=rng,
-            )
-            log.warning("article %s: %s; retrying in %.0fs", article_id, exc, delay)
-            raise self.retry(exc=exc, countdown=delay) from exc
+            raise retry_later(self, self.request.retries + 1, exc) from exc
         if result.outcome is Outcome.RETRY:
-            delay = backoff_seconds(
-                result.attempts,
-                base=queue.retry_backoff_seconds,
-                cap=queue.retry_backoff_max_seconds,
-                rng=rng,
-            )
-            raise self.retry(countdown=delay)
+            raise retry_later(self, result.attempts)
+        if result.events:
+            _publish_now(app)
         log.info("article %s: %s", article_id, result.outcome)
         return str(result.outcome)
+
+    @app.task(name=SUBMIT_ARTICLE, bind=True, max_retries=None, shared=False)
+    def submit_article_task(self: Any, *args: Any, **kwargs: Any) -> str:
+        """Store a submitted article (or recognise or reject it), then queue it for processing."""
+        runtime = app.runtime
+        try:
+            if len(args) != 1 or kwargs:
+                message = {"args": list(args), "kwargs": kwargs}
+                reason = "expected exactly one positional argument: the submission object"
+                return str(reject(runtime.sessions, message, reason).outcome)
+            result = submit(
+                runtime.sessions, args[0], max_chars=runtime.settings.extract.max_article_chars
+            )
+        except StoreUnavailableError as exc:
+            raise retry_later(self, self.request.retries + 1, exc) from exc
+        if result.needs_processing and result.article_id is not None:
+            enqueue = functools.partial(enqueue_articles, app)
+            hand_off(runtime.sessions, enqueue, [result.article_id], utcnow())
+        return str(result.outcome)
+
+
+def _publish_now(app: CommitwatchCelery) -> None:
+    """Publish staged events right after the commit; the daemon's sweep covers any failure."""
+    runtime = app.runtime
+    try:
+        publish_events(runtime.sessions, runtime.redis, runtime.settings.events)
+    except (redis.RedisError, StoreUnavailableError) as exc:
+        log.warning("events left in the outbox for the next sweep: %s", exc)
 
 
 def enqueue_articles(app: CommitwatchCelery, article_ids: Sequence[int]) -> None:

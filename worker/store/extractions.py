@@ -1,4 +1,7 @@
-"""Writing one article's extraction: replace, never append, so a re-run leaves one set."""
+"""Writing one article's extraction: replace, never append, so a re-run leaves one set.
+
+The same transaction stages an outbox event for every commitment that is new, changed or gone.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from worker import domain
+from worker.events import commitment_keys, diff_commitments
 from worker.store.models import (
     Article,
     ArticleEntity,
@@ -19,24 +23,37 @@ from worker.store.models import (
     Mention,
     utcnow,
 )
+from worker.store.outbox import stage_events, stored_commitments
 
 
-def replace_extraction(session: Session, article: Article, extraction: domain.Extraction) -> None:
+def replace_extraction(session: Session, article: Article, extraction: domain.Extraction) -> int:
     """Swap the article's entities, mentions and commitments for ``extraction``'s.
 
     Call it with the article row locked (``with_for_update``) inside one transaction: two
     deliveries of the same message then run one after the other and leave one set of rows.
+    Returns the number of commitment events staged (0 when nothing changed).
     """
+    before, old_entities = stored_commitments(session, article.id)
     for table in (Mention, Commitment, ArticleEntity):
         session.execute(delete(table).where(table.article_id == article.id))
     ids = upsert_entities(session, extraction.entities)
+    keys = commitment_keys(article.id, extraction.commitments)
     session.add_all(_article_entities(article.id, extraction.entities, ids))
     session.add_all(_mentions(article.id, extraction.mentions, ids))
-    session.add_all(_commitments(article.id, extraction, ids))
+    session.add_all(_commitments(article.id, extraction, keys, ids))
+    changes = diff_commitments(
+        dict(zip(commitment_keys(article.id, before), before, strict=True)),
+        dict(zip(keys, extraction.commitments, strict=True)),
+    )
+    entities = {**old_entities, **{e.key: e for e in extraction.entities}}
+    staged = stage_events(
+        session, article, changes, entities=entities, version=extraction.extractor_version
+    )
     article.status = ArticleStatus.DONE
     article.processed_hash = article.content_hash
     article.extractor_version = extraction.extractor_version
     article.processed_at = utcnow()
+    return staged
 
 
 def upsert_entities(session: Session, entities: Iterable[domain.Entity]) -> dict[str, int]:
@@ -81,7 +98,7 @@ def _mentions(
 
 
 def _commitments(
-    article_id: int, extraction: domain.Extraction, ids: dict[str, int]
+    article_id: int, extraction: domain.Extraction, keys: list[str], ids: dict[str, int]
 ) -> list[Commitment]:
     def entity_id(key: str | None) -> int | None:
         return ids.get(key) if key else None
@@ -89,6 +106,7 @@ def _commitments(
     return [
         Commitment(
             article_id=article_id,
+            key=key,
             type=c.type,
             status=c.status,
             actor_id=entity_id(c.actor_key),
@@ -102,5 +120,5 @@ def _commitments(
             confidence=c.confidence,
             extractor_version=extraction.extractor_version,
         )
-        for c in extraction.commitments
+        for key, c in zip(keys, extraction.commitments, strict=True)
     ]

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -83,16 +84,23 @@ class Feed(Base):
 
 
 class Article(Base):
-    """One feed entry as text. ``content_hash`` versus ``processed_hash`` tells an edit apart."""
+    """One article as text, from a feed or submitted by a producer (``source``).
+
+    ``entry_key`` identifies it within its feed or source (a feed entry's key, a producer's
+    ``source_id``); ``content_hash`` versus ``processed_hash`` tells an edit apart.
+    """
 
     __tablename__ = "articles"
     __table_args__ = (
         UniqueConstraint("feed_id", "entry_key", name="uq_articles_feed_entry"),
+        UniqueConstraint("source", "entry_key", name="uq_articles_source_entry"),
+        CheckConstraint("(feed_id IS NULL) <> (source IS NULL)", name="ck_articles_one_origin"),
         Index("ix_articles_status_enqueued", "status", "enqueued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    source: Mapped[str | None] = mapped_column(String(128))
     entry_key: Mapped[str] = mapped_column(String(1024))
     url: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(Text, default="")
@@ -107,7 +115,7 @@ class Article(Base):
     processed_hash: Mapped[str | None] = mapped_column(String(64))
     extractor_version: Mapped[str | None] = mapped_column(String(64))
 
-    feed: Mapped[Feed] = relationship(back_populates="articles")
+    feed: Mapped[Feed | None] = relationship(back_populates="articles")
 
 
 class Entity(Base):
@@ -158,6 +166,7 @@ class Commitment(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
+    key: Mapped[str | None] = mapped_column(String(64), index=True)  # see worker.events
     type: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
@@ -191,3 +200,34 @@ class DeadLetter(Base):
     attempts: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     replayed_at: Mapped[datetime | None]
+
+
+class OutboxEvent(Base):
+    """A commitment event committed with the results it describes, waiting to be published.
+
+    The transactional outbox: the event row is written in the same transaction as the
+    commitments, and a relay publishes it to the stream only after that commit. No
+    foreign key to the article: an event outlives the article's deletion.
+    """
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # publication order
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    article_id: Mapped[int] = mapped_column(index=True)
+    payload: Mapped[str] = mapped_column(Text)  # the event's JSON, exactly as published
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class RejectedSubmission(Base):
+    """A submitted message that broke the schema: kept with the reason, for the producer."""
+
+    __tablename__ = "rejected_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)  # truncated to 64 KiB
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,77 @@
+"""Taking in an article submitted by another system: validate, store once, or reject.
+
+The ``commitwatch.submit_article`` task and ``commitwatch submit --inline`` both call
+``submit``; neither adds logic of its own. A message that breaks the schema is not retried
+(it would break it again): it is recorded in ``rejected_submissions`` with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from worker.errors import InvalidArticleError
+from worker.messages import parse_submission
+from worker.store.db import Sessions, outage_as_unavailable
+from worker.store.models import utcnow
+from worker.store.submissions import Intake, IntakeResult, record_rejection, store_submission
+
+log = logging.getLogger(__name__)
+
+
+def submit(sessions: Sessions, payload: Any, *, max_chars: int) -> IntakeResult:
+    """Store or reject one message; raises ``StoreUnavailableError`` only when the DB is down."""
+    with outage_as_unavailable():
+        try:
+            submission = parse_submission(payload)
+        except InvalidArticleError as exc:
+            return reject(sessions, payload, str(exc))
+        for last_try in (False, True):
+            try:
+                with sessions.begin() as session:
+                    result = store_submission(
+                        session, submission, now=utcnow(), max_chars=max_chars
+                    )
+                break
+            except IntegrityError:
+                # The same article submitted twice at once: the other insert won; look again.
+                if last_try:
+                    raise
+        log.info(
+            "submission %s/%s: %s (article %s)",
+            submission.source,
+            submission.key,
+            result.outcome,
+            result.article_id,
+        )
+        return result
+
+
+def reject(sessions: Sessions, payload: Any, reason: str) -> IntakeResult:
+    """Record a message that cannot be taken in, with the reason; it is not retried."""
+    with outage_as_unavailable(), sessions.begin() as session:
+        record_rejection(
+            session, source=_claimed_source(payload), reason=reason, payload=_text(payload)
+        )
+    log.warning("submission rejected: %s", reason)
+    return IntakeResult(Intake.REJECTED, reason=reason)
+
+
+def _claimed_source(payload: Any) -> str | None:
+    if isinstance(payload, dict) and isinstance(payload.get("source"), str):
+        return str(payload["source"])
+    return None
+
+
+def _text(payload: Any) -> str:
+    if isinstance(payload, bytes):
+        return payload.decode("utf-8", errors="replace")
+    if isinstance(payload, str):
+        return payload
+    try:
+        return json.dumps(payload, ensure_ascii=False, default=repr)
+    except ValueError:  # e.g. a circular structure
+        return repr(payload)

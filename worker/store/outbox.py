@@ -1,0 +1,163 @@
+"""The transactional outbox: commitment events written with the results, published after commit.
+
+``stage_events`` runs inside the transaction that replaces an article's results, so an event
+exists if and only if its results were committed. The relay (``worker.relay``) reads
+unpublished rows in id order, publishes them and marks them published; a crash in between
+publishes the same row, with the same ``event_id``, again: delivery is at least once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from worker import domain
+from worker.events import Change, commitment_event
+from worker.messages import EventArticle, EventSource
+from worker.store.models import (
+    Article,
+    ArticleEntity,
+    Commitment,
+    Entity,
+    OutboxEvent,
+    utcnow,
+)
+
+
+def stored_commitments(
+    session: Session, article_id: int
+) -> tuple[list[domain.Commitment], dict[str, domain.Entity]]:
+    """The article's current commitments as domain values, and the entities they name."""
+    rows = list(
+        session.scalars(
+            select(Commitment).where(Commitment.article_id == article_id).order_by(Commitment.id)
+        )
+    )
+    if not rows:
+        return [], {}
+    roles: dict[int, list[str]] = {
+        entity_id: entity_roles
+        for entity_id, entity_roles in session.execute(
+            select(ArticleEntity.entity_id, ArticleEntity.roles).where(
+                ArticleEntity.article_id == article_id
+            )
+        )
+    }
+    ids = {i for r in rows for i in (r.actor_id, r.target_id, r.speaker_id, r.beneficiary_id) if i}
+    by_id = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    keys_by_id = {entity_id: e.key for entity_id, e in by_id.items()}
+
+    def key(entity_id: int | None) -> str | None:
+        return keys_by_id.get(entity_id) if entity_id else None
+
+    commitments = [
+        domain.Commitment(
+            type=r.type,
+            status=r.status,  # type: ignore[arg-type]  # the store only holds valid statuses
+            actor_key=key(r.actor_id),
+            target_key=key(r.target_id),
+            sentence=r.sentence,
+            start=r.start,
+            end=r.end,
+            confidence=r.confidence,
+            speaker_key=key(r.speaker_id),
+            co_actor_keys=tuple(r.co_actor_keys),
+            beneficiary_key=key(r.beneficiary_id),
+        )
+        for r in rows
+    ]
+    named = {
+        e.key: domain.Entity(
+            key=e.key,
+            name=e.name,
+            type=e.type,  # type: ignore[arg-type]  # the store only holds valid types
+            wikidata_id=e.wikidata_id,
+            roles=tuple(roles.get(e.id, ())),
+        )
+        for e in by_id.values()
+    }
+    return commitments, named
+
+
+def stage_events(
+    session: Session,
+    article: Article,
+    changes: Sequence[Change],
+    *,
+    entities: Mapping[str, domain.Entity],
+    version: str,
+) -> int:
+    """Add one outbox row per change, in the caller's transaction; returns how many."""
+    now = utcnow()
+    event_article = EventArticle(
+        id=article.id,
+        url=article.url,
+        title=article.title,
+        published_at=article.published_at,
+        content_hash=article.content_hash,
+    )
+    source = _source(article)
+    for change in changes:
+        event = commitment_event(
+            change,
+            event_id=str(uuid.uuid4()),
+            occurred_at=now,
+            entities=entities,
+            version=version,
+            article=event_article,
+            source=source,
+        )
+        session.add(
+            OutboxEvent(
+                event_id=event.event_id,
+                type=event.type,
+                article_id=article.id,
+                payload=event.model_dump_json(by_alias=True),
+                created_at=now,
+            )
+        )
+    return len(changes)
+
+
+def _source(article: Article) -> EventSource:
+    if article.feed is not None:
+        return EventSource(kind="feed", name=article.feed.url, title=article.feed.title)
+    return EventSource(kind="submission", name=str(article.source), source_id=article.entry_key)
+
+
+def unpublished(session: Session, *, limit: int) -> list[OutboxEvent]:
+    """The oldest unpublished events, locked so two relays never take the same rows."""
+    query = (
+        select(OutboxEvent)
+        .where(OutboxEvent.published_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def mark_published(session: Session, events: Sequence[OutboxEvent], now: datetime) -> None:
+    if events:
+        ids = [event.id for event in events]
+        session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(published_at=now))
+
+
+def prune_published(session: Session, *, before: datetime) -> int:
+    """Forget events published before ``before``: the stream holds them now."""
+    result = session.execute(
+        delete(OutboxEvent).where(
+            OutboxEvent.published_at.is_not(None), OutboxEvent.published_at < before
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def pending_count(session: Session) -> int:
+    """Events not yet published (for stats and metrics)."""
+    query = select(func.count(OutboxEvent.id)).where(OutboxEvent.published_at.is_(None))
+    return int(session.scalar(query) or 0)
