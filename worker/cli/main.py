@@ -14,6 +14,7 @@ from worker import __version__
 from worker.cli.common import State, pass_state
 from worker.cli.data import dead_letters, export, stats_command
 from worker.cli.feeds import feeds
+from worker.cli.integrations import events, rejections, submit
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
@@ -184,6 +185,9 @@ cli.add_command(feeds)
 cli.add_command(export)
 cli.add_command(stats_command)
 cli.add_command(dead_letters)
+cli.add_command(submit)
+cli.add_command(events)
+cli.add_command(rejections)
 
 
 def main() -> None:

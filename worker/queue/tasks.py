@@ -101,3 +101,10 @@ def enqueue_articles(app: CommitwatchCelery, article_ids: Sequence[int]) -> None
     with app.producer_or_acquire() as producer:
         for article_id in article_ids:
             task.apply_async(args=[article_id], producer=producer, retry=True)
+
+
+def enqueue_submissions(app: CommitwatchCelery, submissions: Sequence[dict[str, Any]]) -> None:
+    """Send article-submission/1 objects to the intake task, as any other producer would."""
+    with app.producer_or_acquire() as producer:
+        for submission in submissions:
+            app.send_task(SUBMIT_ARTICLE, args=[submission], producer=producer, retry=True)
