@@ -99,7 +99,7 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
         conn.execute(
             text(
                 "TRUNCATE feeds, articles, entities, article_entities, mentions, commitments,"
-                " dead_letters RESTART IDENTITY CASCADE"
+                " dead_letters, outbox_events, rejected_submissions RESTART IDENTITY CASCADE"
             )
         )
     engine.dispose()

@@ -127,6 +127,9 @@ def test_cli_help_is_available_everywhere() -> None:
         ["dead-letters", "replay"],
         ["evaluate"],
         ["db", "upgrade"],
+        ["submit"],
+        ["events", "tail"],
+        ["rejections"],
     ):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, args
@@ -238,3 +241,21 @@ def test_cli_operator_adds_a_commitment_type_by_config(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert "humanitarian_aid" in {c["type"] for c in data["commitments"]}
     assert data["extractor_version"].startswith("rules-1+")
+
+
+def test_cli_submit_inline_stores_extracts_and_reports_bad_lines(config: Path) -> None:
+    good = {"source": "wire", "source_id": "a1", "text": "The UK will impose sanctions on Russia."}
+    lines = [
+        json.dumps(good),
+        "not json",
+        json.dumps({**good, "source_id": None}),
+        json.dumps(good),
+    ]
+    result = invoke(config, "submit", "--inline", "-", input="\n".join(lines))
+    assert result.exit_code == 1
+    assert "wire/a1: accepted, article 1 done" in result.stdout
+    assert "wire/a1: duplicate" in result.stdout
+    assert "line 2: rejected: not JSON" in result.stderr
+    assert "line 3: rejected: message: give source_id or url" in result.stderr
+    assert "2 invalid messages were not submitted" in result.stderr
+    assert "articles     1  (done 1)" in invoke(config, "stats").stdout
