@@ -130,6 +130,7 @@ def test_cli_help_is_available_everywhere() -> None:
         ["submit"],
         ["events", "tail"],
         ["rejections"],
+        ["webhooks"],
     ):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, args

@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     model_validator,
 )
@@ -95,6 +96,27 @@ class EventsConfig(_Section):
     retention_days: float = Field(defaults.OUTBOX_RETENTION_DAYS, gt=0)
 
 
+class WebhooksConfig(_Section):
+    """Optional signed HTTP delivery of the commitment events (``commitwatch webhooks``)."""
+
+    urls: list[str] = Field(default_factory=list)
+    # Never in a file in the repository: COMMITWATCH_WEBHOOKS__SECRET in the environment.
+    secret: SecretStr | None = None
+    timeout_seconds: float = Field(10.0, gt=0)
+    max_attempts: int = Field(defaults.WEBHOOK_MAX_ATTEMPTS, ge=1)
+    backoff_seconds: float = Field(defaults.WEBHOOK_BACKOFF_SECONDS, gt=0)
+    backoff_max_seconds: float = Field(defaults.WEBHOOK_BACKOFF_MAX_SECONDS, gt=0)
+
+    @model_validator(mode="after")
+    def _signed(self) -> WebhooksConfig:
+        if self.urls and (self.secret is None or not self.secret.get_secret_value()):
+            raise ValueError("webhooks need a secret to sign with (COMMITWATCH_WEBHOOKS__SECRET)")
+        for url in self.urls:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"webhook URL must be http(s): {url!r}")
+        return self
+
+
 class Settings(BaseSettings):
     """All settings of one process; built once at start-up and passed down."""
 
@@ -120,6 +142,7 @@ class Settings(BaseSettings):
     queue: QueueConfig = QueueConfig()
     extract: ExtractConfig = ExtractConfig()
     events: EventsConfig = EventsConfig()
+    webhooks: WebhooksConfig = WebhooksConfig()
 
     @classmethod
     def settings_customise_sources(

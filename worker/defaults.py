@@ -60,3 +60,10 @@ EVENTS_MAX_LENGTH = 100_000
 EVENTS_PUBLISH_BATCH = 500
 # Published outbox rows are kept this long (for inspection), then deleted.
 OUTBOX_RETENTION_DAYS = 7.0
+
+# --- webhooks ---
+# A receiver may be down for a while: 8 attempts from 2 s doubling (capped at 5 min, with
+# jitter) span about 10 minutes before an event is set aside in the failure stream.
+WEBHOOK_MAX_ATTEMPTS = 8
+WEBHOOK_BACKOFF_SECONDS = 2.0
+WEBHOOK_BACKOFF_MAX_SECONDS = 300.0

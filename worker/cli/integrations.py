@@ -158,3 +158,16 @@ def rejections(state: State, limit: int) -> None:
                 f"{row.id:>5}  {row.received_at:%Y-%m-%d %H:%M}  {row.source or '-'}  {row.reason}"
             )
         click.echo(f"{len(rows)} rejections shown", err=True)
+
+
+@click.command()
+@pass_state
+def webhooks(state: State) -> None:
+    """Deliver the commitment events to the [webhooks] urls, signed, until SIGTERM."""
+    from worker.daemon import stop_on_signals
+    from worker.webhooks import send_forever
+
+    settings = state.settings
+    if not settings.webhooks.urls:
+        raise click.ClickException("no webhooks configured: set [webhooks] urls")
+    send_forever(state.runtime.redis, settings.webhooks, settings.events.stream, stop_on_signals())

@@ -14,7 +14,7 @@ from worker import __version__
 from worker.cli.common import State, pass_state
 from worker.cli.data import dead_letters, export, stats_command
 from worker.cli.feeds import feeds
-from worker.cli.integrations import events, rejections, submit
+from worker.cli.integrations import events, rejections, submit, webhooks
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
@@ -188,6 +188,7 @@ cli.add_command(dead_letters)
 cli.add_command(submit)
 cli.add_command(events)
 cli.add_command(rejections)
+cli.add_command(webhooks)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
+from worker.backoff import backoff_seconds
 from worker.errors import StoreUnavailableError
 from worker.handoff import hand_off
 from worker.intake import reject, submit
@@ -25,11 +26,6 @@ log = logging.getLogger(__name__)
 PROCESS_ARTICLE = "commitwatch.process_article"
 # The public intake task: one argument, an article-submission/1 object (worker/schemas/).
 SUBMIT_ARTICLE = "commitwatch.submit_article"
-
-
-def backoff_seconds(attempt: int, *, base: float, cap: float, rng: random.Random) -> float:
-    """Exponential backoff with full jitter: spreads retries after a shared outage."""
-    return rng.uniform(0, min(cap, base * 2 ** max(attempt - 1, 0)))
 
 
 def register_tasks(app: CommitwatchCelery) -> None:
