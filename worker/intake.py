@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from worker.errors import InvalidArticleError
-from worker.messages import parse_submission
+from worker.messages import ArticleSubmission, parse_submission
 from worker.store.db import Sessions, outage_as_unavailable
 from worker.store.models import utcnow
 from worker.store.submissions import Intake, IntakeResult, record_rejection, store_submission
@@ -29,17 +29,11 @@ def submit(sessions: Sessions, payload: Any, *, max_chars: int) -> IntakeResult:
             submission = parse_submission(payload)
         except InvalidArticleError as exc:
             return reject(sessions, payload, str(exc))
-        for last_try in (False, True):
-            try:
-                with sessions.begin() as session:
-                    result = store_submission(
-                        session, submission, now=utcnow(), max_chars=max_chars
-                    )
-                break
-            except IntegrityError:
-                # The same article submitted twice at once: the other insert won; look again.
-                if last_try:
-                    raise
+        try:
+            result = _store(sessions, submission, max_chars)
+        except IntegrityError:
+            # The same article submitted twice at once: the other insert won; look again.
+            result = _store(sessions, submission, max_chars)
         log.info(
             "submission %s/%s: %s (article %s)",
             submission.source,
@@ -48,6 +42,11 @@ def submit(sessions: Sessions, payload: Any, *, max_chars: int) -> IntakeResult:
             result.article_id,
         )
         return result
+
+
+def _store(sessions: Sessions, submission: ArticleSubmission, max_chars: int) -> IntakeResult:
+    with sessions.begin() as session:
+        return store_submission(session, submission, now=utcnow(), max_chars=max_chars)
 
 
 def reject(sessions: Sessions, payload: Any, reason: str) -> IntakeResult:
