@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from worker.domain import ArticleText, Extraction
 from worker.errors import CommitwatchError
 from worker.extract import Extractor
+from worker.ops.logs import log_context
 from worker.store.db import Sessions, outage_as_unavailable
 from worker.store.dead_letters import dead_letter
 from worker.store.extractions import replace_extraction
@@ -50,7 +51,7 @@ def process_article(
     sessions: Sessions, extractor: Extractor, article_id: int, *, max_attempts: int
 ) -> Result:
     """Run one attempt; raises ``StoreUnavailableError`` only when the database is down."""
-    with outage_as_unavailable():
+    with outage_as_unavailable(), log_context(article_id=article_id):
         claim = _begin_attempt(sessions, extractor.version, article_id, max_attempts)
         if isinstance(claim, Result):
             return claim

@@ -43,7 +43,11 @@ def register_tasks(app: CommitwatchCelery) -> None:
                 cap=queue.retry_backoff_max_seconds,
                 rng=rng,
             )
-            log.warning("article %s: %s; retrying in %.0fs", article_id, exc, delay)
+            log.warning(
+                "article %s: %s; retrying in %.0fs",
+                *(article_id, exc, delay),
+                extra={"article_id": article_id},
+            )
             raise self.retry(exc=exc, countdown=delay) from exc
         if result.outcome is Outcome.RETRY:
             delay = backoff_seconds(
@@ -53,7 +57,7 @@ def register_tasks(app: CommitwatchCelery) -> None:
                 rng=rng,
             )
             raise self.retry(countdown=delay)
-        log.info("article %s: %s", article_id, result.outcome)
+        log.info("article %s: %s", article_id, result.outcome, extra={"article_id": article_id})
         return str(result.outcome)
 
 
