@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
 from dataclasses import dataclass
 
 from worker.domain import ArticleText, Extraction
@@ -55,11 +56,13 @@ def process_article(
         claim = _begin_attempt(sessions, extractor.version, article_id, max_attempts)
         if isinstance(claim, Result):
             return claim
+        started = time.perf_counter()
         try:
             extraction = extractor.extract(claim.article)
         except Exception as exc:
             return _record_failure(sessions, article_id, exc, max_attempts)
-        return _store(sessions, article_id, claim, extraction)
+        seconds = time.perf_counter() - started
+        return _store(sessions, article_id, claim, extraction, seconds)
 
 
 def _begin_attempt(
@@ -112,7 +115,9 @@ def _record_failure(
         return Result(Outcome.RETRY, article.attempts, error)
 
 
-def _store(sessions: Sessions, article_id: int, claim: _Claim, extraction: Extraction) -> Result:
+def _store(
+    sessions: Sessions, article_id: int, claim: _Claim, extraction: Extraction, seconds: float
+) -> Result:
     with sessions.begin() as session:
         # The row lock serialises two deliveries of one message: the second replaces the first.
         article = session.get(Article, article_id, with_for_update=True)
@@ -120,5 +125,5 @@ def _store(sessions: Sessions, article_id: int, claim: _Claim, extraction: Extra
             return Result(Outcome.MISSING)
         if article.content_hash != claim.content_hash:
             return Result(Outcome.SUPERSEDED, claim.attempts)
-        replace_extraction(session, article, extraction)
+        replace_extraction(session, article, extraction, extract_seconds=seconds)
         return Result(Outcome.DONE, claim.attempts)
