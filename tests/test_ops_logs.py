@@ -7,11 +7,14 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import make_settings
 from tests.helpers import ScriptedExtractor, entry
+from worker.cli.main import cli
 from worker.feeds.fetch import Fetcher
 from worker.ops.logs import HANDLER_NAME, configure_logging, log_context, wants_json
 from worker.ops.redact import mask_url, redact
@@ -136,3 +139,18 @@ def test_poller_logs_carry_the_feed_id(sqlite_url: str, log_lines: io.StringIO) 
     feed_lines = [r for r in records(log_lines) if "feed" in str(r["message"])]
     assert report.outcome == "failed"
     assert feed_lines and all(r["feed_id"] == feed.id for r in feed_lines)
+
+
+def test_cli_never_prints_a_database_password(tmp_path: Path) -> None:
+    config = tmp_path / "cw.toml"
+    config.write_text(
+        f'database_url = "postgresql://cw:{SECRET}@127.0.0.1:1/cw"\n'
+        f'redis_url = "redis://:{SECRET}@127.0.0.1:1/0"\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--config", str(config), "--log-format", "json", "health"])
+    assert result.exit_code == 1
+    assert "postgresql+psycopg://cw:***@127.0.0.1:1/cw" in result.output
+    assert "redis://:***@127.0.0.1:1/0" in result.output
+    assert SECRET not in result.output

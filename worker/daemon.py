@@ -35,7 +35,7 @@ def poll_once(settings: Settings, *, force: bool = False) -> list[PollReport]:
 
 def poll_forever(settings: Settings, stop: threading.Event | None = None) -> None:
     """Poll as feeds fall due until SIGTERM/SIGINT; a pass in progress is finished first."""
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     with Runtime(settings) as runtime, Fetcher(fetch_settings(settings)) as fetcher:
         poller = Poller(settings, runtime.sessions, fetcher, celery_enqueue(settings))
         log.info("poller started")
@@ -65,7 +65,8 @@ def _seconds_until_next_due(poller: Poller, settings: Settings) -> float:
     return min(max(seconds, 1.0), settings.poll.idle_seconds)
 
 
-def _stop_on_signals() -> threading.Event:
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: long-running commands finish their work and exit."""
     stop = threading.Event()
 
     def handle(signum: int, _frame: FrameType | None) -> None:

@@ -12,8 +12,9 @@ import click
 
 from worker import __version__
 from worker.cli.common import State, pass_state
-from worker.cli.data import dead_letters, export, stats_command
+from worker.cli.data import dead_letters, export
 from worker.cli.feeds import feeds
+from worker.cli.ops import health, serve_metrics, stats_command
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
@@ -199,6 +200,8 @@ cli.add_command(feeds)
 cli.add_command(export)
 cli.add_command(stats_command)
 cli.add_command(dead_letters)
+cli.add_command(health)
+cli.add_command(serve_metrics)
 
 
 def main() -> None:
