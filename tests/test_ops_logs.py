@@ -5,6 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import signal
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,16 +17,19 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import make_settings
-from tests.helpers import ScriptedExtractor, entry
+from tests.helpers import ScriptedExtractor, entry, wait_for, worker_env
 from worker.cli.main import cli
 from worker.feeds.fetch import Fetcher
 from worker.ops.logs import HANDLER_NAME, configure_logging, log_context, wants_json
 from worker.ops.redact import mask_url, redact
 from worker.poller import Poller
 from worker.processor import process_article
+from worker.queue.app import create_app
+from worker.queue.tasks import enqueue_articles
 from worker.store.articles import save_entries
 from worker.store.db import Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed
+from worker.store.models import Article
 from worker.wiring import fetch_settings
 
 SECRET = "s3cr&t@pass"
@@ -154,3 +161,38 @@ def test_cli_never_prints_a_database_password(tmp_path: Path) -> None:
     assert "postgresql+psycopg://cw:***@127.0.0.1:1/cw" in result.output
     assert "redis://:***@127.0.0.1:1/0" in result.output
     assert SECRET not in result.output
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_celery_worker_logs_are_json_lines_with_the_article_id(
+    pg_sessions: Sessions, postgres_url: str, redis_url: str
+) -> None:
+    with pg_sessions.begin() as session:
+        feed, _ = add_feed(session, "https://news.test/feed")
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        [article_id] = save_entries(session, feed.id, [entry("a")], now=now, max_chars=10_000)
+    queue = f"test-logs-{article_id}-{uuid.uuid4().hex[:6]}"
+    env = worker_env(postgres_url, redis_url, queue, COMMITWATCH_LOG_FORMAT="json")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "worker", "worker", "--concurrency", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,  # Celery's shutdown notice goes to stdout, never a log
+        stderr=subprocess.PIPE,
+    )
+    try:
+        settings = make_settings(postgres_url, redis_url=redis_url, queue={"name": queue})
+        enqueue_articles(create_app(settings), [article_id])
+        assert wait_for(lambda: _status(pg_sessions, article_id) == "done")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    lines = [json.loads(line) for line in err.decode().splitlines() if line.strip()]
+    assert any(line["message"].endswith("ready.") for line in lines)
+    assert any(line.get("article_id") == article_id for line in lines)
+
+
+def _status(sessions: Sessions, article_id: int) -> str:
+    with sessions() as session:
+        return session.get_one(Article, article_id).status

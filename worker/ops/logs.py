@@ -124,3 +124,4 @@ def configure_logging(level: str, fmt: LogFormat = "auto", stream: TextIO | None
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    logging.captureWarnings(True)  # a library's warning becomes a record too, not a bare line
