@@ -196,3 +196,16 @@ def test_celery_worker_logs_are_json_lines_with_the_article_id(
 def _status(sessions: Sessions, article_id: int) -> str:
     with sessions() as session:
         return session.get_one(Article, article_id).status
+
+
+def test_feed_commands_mask_basic_auth_credentials(tmp_path: Path) -> None:
+    config = tmp_path / "cw.toml"
+    config.write_text(f'database_url = "sqlite:///{tmp_path / "cw.db"}"\n', encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(cli, ["--config", str(config), "db", "upgrade"])
+    url = f"https://reader:{SECRET}@feeds.example.org/private.rss"
+    added = runner.invoke(cli, ["--config", str(config), "feeds", "add", url])
+    listed = runner.invoke(cli, ["--config", str(config), "feeds", "list"])
+    assert added.exit_code == 0 and listed.exit_code == 0, added.output + listed.output
+    assert "https://reader:***@feeds.example.org/private.rss" in listed.stdout
+    assert SECRET not in added.output + listed.output

@@ -19,7 +19,7 @@ from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
 from worker.ops.logs import LogFormat
-from worker.ops.redact import mask_url
+from worker.ops.redact import mask_url, redact
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +91,7 @@ def poll(state: State, forever: bool, force: bool) -> None:
         return
     for report in poll_once(settings, force=force):
         detail = report.error or f"{report.new_articles} new"
-        click.echo(f"feed {report.feed_id} {report.outcome}: {detail}  {report.url}")
+        click.echo(redact(f"feed {report.feed_id} {report.outcome}: {detail}  {report.url}"))
 
 
 @cli.command()
