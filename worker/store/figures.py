@@ -67,39 +67,30 @@ class PipelineFigures:
 
 def pipeline_figures(session: Session, *, now: datetime) -> PipelineFigures:
     """Read every figure in a handful of aggregate queries (no rows are loaded)."""
-    pending = Article.status == ArticleStatus.PENDING
-    processed = _seconds_between(session, Article.processed_at, Article.first_seen_at)
+    queued = (Article.status == ArticleStatus.PENDING) & Article.enqueued_at.is_not(None)
+    retries = func.sum(case((Article.attempts > 1, Article.attempts - 1)))
+    replayed = DeadLetter.replayed_at.is_not(None)
+    overdue = Feed.enabled.is_(True) & (Feed.next_check_at < now - OVERDUE_AFTER)
     published = func.coalesce(Article.published_at, Article.first_seen_at)
     return PipelineFigures(
-        articles_queued=_count(session, pending & Article.enqueued_at.is_not(None)),
-        article_retries=int(
-            session.scalar(select(func.sum(case((Article.attempts > 1, Article.attempts - 1)))))
-            or 0
-        ),
-        dead_letters_replayed=int(
-            session.scalar(
-                select(func.count(DeadLetter.id)).where(DeadLetter.replayed_at.is_not(None))
-            )
-            or 0
-        ),
-        feeds_overdue=int(
-            session.scalar(
-                select(func.count(Feed.id)).where(
-                    Feed.enabled.is_(True), Feed.next_check_at < now - OVERDUE_AFTER
-                )
-            )
-            or 0
-        ),
+        articles_queued=_number(session, select(func.count(Article.id)).where(queued)),
+        article_retries=_number(session, select(retries)),
+        dead_letters_replayed=_number(session, select(func.count(DeadLetter.id)).where(replayed)),
+        feeds_overdue=_number(session, select(func.count(Feed.id)).where(overdue)),
         extract_seconds=_histogram(session, Article.extract_seconds, EXTRACT_BOUNDS),
         lag_from_published=_histogram(
             session, _seconds_between(session, Article.processed_at, published), LAG_BOUNDS
         ),
-        lag_from_first_seen=_histogram(session, processed, LAG_BOUNDS),
+        lag_from_first_seen=_histogram(
+            session,
+            _seconds_between(session, Article.processed_at, Article.first_seen_at),
+            LAG_BOUNDS,
+        ),
     )
 
 
-def _count(session: Session, condition: ColumnElement[bool]) -> int:
-    return int(session.scalar(select(func.count(Article.id)).where(condition)) or 0)
+def _number(session: Session, query: Any) -> int:
+    return int(session.scalar(query) or 0)
 
 
 def _seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement[float]:
