@@ -25,6 +25,7 @@ from worker.store.extractions import replace_extraction
 from worker.store.feeds import add_feed
 from worker.store.models import Article, Commitment, OutboxEvent
 from worker.store.outbox import pending_count, prune_published
+from worker.store.queries import stats
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
@@ -147,6 +148,7 @@ def test_relay_keeps_events_in_the_outbox_while_redis_is_down(
     assert relay(sessions, dead, events_config) == 0
     with sessions() as session:
         assert pending_count(session) == 1
+        assert stats(session).events_unpublished == 1  # what stats and /metrics show
 
 
 def test_outbox_prunes_only_events_published_long_ago(sessions: Sessions) -> None:

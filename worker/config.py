@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -137,6 +137,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("redis_url", "COMMITWATCH_REDIS_URL", "REDIS_URL"),
     )
     log_level: str = "INFO"
+    # "auto": JSON lines unless stderr is a terminal; "json" or "text" force one.
+    log_format: Literal["auto", "json", "text"] = "auto"
     fetch: FetchConfig = FetchConfig()
     poll: PollConfig = PollConfig()
     queue: QueueConfig = QueueConfig()

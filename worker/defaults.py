@@ -46,6 +46,14 @@ SOFT_SHUTDOWN_SECONDS = 60.0
 # Longest article text stored and extracted: about 40 pages; longer is almost always junk.
 MAX_ARTICLE_CHARS = 200_000
 
+# --- operations ---
+# The metrics server listens on loopback unless told otherwise (docker-compose sets 0.0.0.0):
+# the figures are not secret, but an open port should be a decision.
+METRICS_HOST = "127.0.0.1"
+# The OpenTelemetry Prometheus exporter's port: unused by the common exporters (9100 node,
+# 9121 redis, 9187 postgres).
+METRICS_PORT = 9464
+
 # --- extraction ---
 # The spaCy-based rules extractor; "minimal" (no model) exists for fast pipeline tests.
 EXTRACTOR = "rules"

@@ -26,6 +26,7 @@ from worker.feeds.local import is_local, read_local_feed
 from worker.feeds.parse import parse_feed
 from worker.feeds.schedule import SchedulePolicy, next_check
 from worker.handoff import hand_off
+from worker.ops.logs import log_context
 from worker.store import articles as article_store
 from worker.store import feeds as feed_store
 from worker.store.db import Sessions
@@ -93,6 +94,10 @@ class Poller:
 
     def poll_feed(self, claim: FeedClaim) -> PollReport:
         """Check one claimed feed; every failure is recorded on the feed, never raised."""
+        with log_context(feed_id=claim.id):
+            return self._poll_feed(claim)
+
+    def _poll_feed(self, claim: FeedClaim) -> PollReport:
         try:
             return self._check(claim)
         except FeedGoneError as exc:

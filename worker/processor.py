@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
 from dataclasses import dataclass
 
 from worker.domain import ArticleText, Extraction
 from worker.errors import CommitwatchError
 from worker.extract import Extractor
+from worker.ops.logs import log_context
 from worker.store.db import Sessions, outage_as_unavailable
 from worker.store.dead_letters import dead_letter
 from worker.store.extractions import replace_extraction
@@ -51,15 +53,17 @@ def process_article(
     sessions: Sessions, extractor: Extractor, article_id: int, *, max_attempts: int
 ) -> Result:
     """Run one attempt; raises ``StoreUnavailableError`` only when the database is down."""
-    with outage_as_unavailable():
+    with outage_as_unavailable(), log_context(article_id=article_id):
         claim = _begin_attempt(sessions, extractor.version, article_id, max_attempts)
         if isinstance(claim, Result):
             return claim
+        started = time.perf_counter()
         try:
             extraction = extractor.extract(claim.article)
         except Exception as exc:
             return _record_failure(sessions, article_id, exc, max_attempts)
-        return _store(sessions, article_id, claim, extraction)
+        seconds = time.perf_counter() - started
+        return _store(sessions, article_id, claim, extraction, seconds)
 
 
 def _begin_attempt(
@@ -112,7 +116,9 @@ def _record_failure(
         return Result(Outcome.RETRY, article.attempts, error)
 
 
-def _store(sessions: Sessions, article_id: int, claim: _Claim, extraction: Extraction) -> Result:
+def _store(
+    sessions: Sessions, article_id: int, claim: _Claim, extraction: Extraction, seconds: float
+) -> Result:
     with sessions.begin() as session:
         # The row lock serialises two deliveries of one message: the second replaces the first.
         article = session.get(Article, article_id, with_for_update=True)
@@ -120,5 +126,5 @@ def _store(sessions: Sessions, article_id: int, claim: _Claim, extraction: Extra
             return Result(Outcome.MISSING)
         if article.content_hash != claim.content_hash:
             return Result(Outcome.SUPERSEDED, claim.attempts)
-        events = replace_extraction(session, article, extraction)
+        events = replace_extraction(session, article, extraction, extract_seconds=seconds)
         return Result(Outcome.DONE, claim.attempts, events=events)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,15 +11,19 @@ from sqlalchemy.orm import Session
 
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
+from worker.ops.logs import LogFormat, configure_logging
 from worker.runtime import Runtime
 
 
 class State:
     """Per-invocation state: the settings are read once, on first use; ``close`` at exit."""
 
-    def __init__(self, config: Path | None, log_level: str | None) -> None:
+    def __init__(
+        self, config: Path | None, log_level: str | None, log_format: LogFormat | None = None
+    ) -> None:
         self.config = config
         self.log_level = log_level
+        self.log_format = log_format
         self._settings: Settings | None = None
         self._runtime: Runtime | None = None
 
@@ -32,7 +34,10 @@ class State:
                 self._settings = load_settings(self.config)
             except CommitwatchError as exc:
                 raise click.ClickException(str(exc)) from None
-            configure_logging(self.log_level or self._settings.log_level)
+            configure_logging(
+                self.log_level or self._settings.log_level,
+                self.log_format or self._settings.log_format,
+            )
         return self._settings
 
     @property
@@ -47,15 +52,6 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
-
-
-def configure_logging(level: str) -> None:
-    """Logs to stderr, so stdout stays clean for JSON output."""
-    logging.basicConfig(
-        level=level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Reading results out: ``export``, ``stats`` and ``dead-letters``."""
+"""Reading results out: ``export`` and ``dead-letters``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import Any, TextIO
 import click
 
 from worker.cli.common import State, pass_state, session_scope
-from worker.cli.render import render_stats
 from worker.store.dead_letters import open_dead_letters, reopen
-from worker.store.queries import commitment_rows, stats
+from worker.store.queries import commitment_rows
 
 CSV_FIELDS = [
     "id",
@@ -77,15 +76,6 @@ def _write(rows: Iterable[dict[str, Any]], fmt: str, output: TextIO) -> int:
             output.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count
-
-
-@click.command("stats")
-@click.option("--examples", default=3, show_default=True, help="Example commitments to show.")
-@pass_state
-def stats_command(state: State, examples: int) -> None:
-    """Counts of feeds, articles, entities and commitments."""
-    with session_scope(state) as session:
-        click.echo(render_stats(stats(session, examples=examples)))
 
 
 @click.group("dead-letters")

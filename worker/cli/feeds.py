@@ -9,6 +9,7 @@ import click
 
 from worker.cli.common import State, pass_state, session_scope
 from worker.errors import CommitwatchError
+from worker.ops.redact import mask_url, redact
 from worker.store.feeds import add_feed, find_feed, list_feeds
 
 
@@ -43,7 +44,7 @@ def add(state: State, urls: tuple[str, ...], opml: Path | None) -> None:
     with session_scope(state) as session:
         for url, title in entries:
             feed, created = add_feed(session, url, title)
-            click.echo(f"{'added' if created else 'exists'} {feed.id} {url}")
+            click.echo(f"{'added' if created else 'exists'} {feed.id} {mask_url(url)}")
 
 
 @feeds.command("list")
@@ -64,10 +65,9 @@ def list_(state: State) -> None:
                     else "ok"
                 )
             )
-            click.echo(
-                f"{feed.id:>4}  next {feed.next_check_at:%Y-%m-%d %H:%M}  {health:<30.60}  "
-                f"{feed.url}"
-            )
+            line = f"{feed.id:>4}  next {feed.next_check_at:%Y-%m-%d %H:%M}  {health:<30.60}  "
+            # A private feed's URL (and errors naming it) may carry basic-auth credentials.
+            click.echo(redact(line + feed.url))
 
 
 @feeds.command("remove")
@@ -80,4 +80,4 @@ def remove(state: State, ref: str) -> None:
         if feed is None:
             raise click.ClickException(f"no feed {ref!r}; see: commitwatch feeds list")
         session.delete(feed)
-        click.echo(f"removed {feed.id} {feed.url}")
+        click.echo(f"removed {feed.id} {mask_url(feed.url)}")

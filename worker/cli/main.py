@@ -12,12 +12,15 @@ import click
 
 from worker import __version__
 from worker.cli.common import State, pass_state
-from worker.cli.data import dead_letters, export, stats_command
+from worker.cli.data import dead_letters, export
 from worker.cli.feeds import feeds
 from worker.cli.integrations import events, rejections, submit, webhooks
+from worker.cli.ops import health, serve_metrics, stats_command
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
+from worker.ops.logs import LogFormat
+from worker.ops.redact import mask_url, redact
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,11 +30,19 @@ from worker.errors import CommitwatchError
     help="TOML config file [default: $COMMITWATCH_CONFIG or config/commitwatch.toml].",
 )
 @click.option("--log-level", help="DEBUG, INFO, WARNING or ERROR [default: from config, INFO].")
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "json", "text"]),
+    help="Log lines as JSON or text [default: $COMMITWATCH_LOG_FORMAT, or auto: JSON unless "
+    "stderr is a terminal].",
+)
 @click.version_option(__version__, prog_name="commitwatch")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None, log_level: str | None) -> None:
+def cli(
+    ctx: click.Context, config: Path | None, log_level: str | None, log_format: LogFormat | None
+) -> None:
     """Watch news feeds for what governments and alliances commit to."""
-    ctx.obj = State(config, log_level)
+    ctx.obj = State(config, log_level, log_format)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -54,7 +65,7 @@ def run(state: State, seeds_dir: Path) -> None:
 
     state.log_level = state.log_level or "WARNING"  # the progress lines are the user's view
     settings = state.settings
-    click.echo(f"commitwatch {__version__}: database {settings.database_url}", err=True)
+    click.echo(f"commitwatch {__version__}: database {mask_url(settings.database_url)}", err=True)
     _, summary = run_embedded(settings, seeds_dir, lambda line: click.echo(line, err=True))
     click.echo(render_stats(summary))
     click.echo(
@@ -81,7 +92,7 @@ def poll(state: State, forever: bool, force: bool) -> None:
         return
     for report in poll_once(settings, force=force):
         detail = report.error or f"{report.new_articles} new"
-        click.echo(f"feed {report.feed_id} {report.outcome}: {detail}  {report.url}")
+        click.echo(redact(f"feed {report.feed_id} {report.outcome}: {detail}  {report.url}"))
 
 
 @cli.command()
@@ -89,11 +100,16 @@ def poll(state: State, forever: bool, force: bool) -> None:
 @pass_state
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
-    from worker.queue.app import create_app
+    from worker.ops.logs import wants_json
+    from worker.queue.app import create_app, keep_our_logging
 
     settings = state.settings
     app = create_app(settings)
+    keep_our_logging()
+    # The banner is many lines of text on stdout; with JSON logs "ready" is logged instead.
+    quiet = ["--quiet"] if wants_json(state.log_format or settings.log_format, sys.stderr) else []
     argv = [
+        *quiet,
         "worker",
         "--loglevel",
         settings.log_level,
@@ -185,6 +201,8 @@ cli.add_command(feeds)
 cli.add_command(export)
 cli.add_command(stats_command)
 cli.add_command(dead_letters)
+cli.add_command(health)
+cli.add_command(serve_metrics)
 cli.add_command(submit)
 cli.add_command(events)
 cli.add_command(rejections)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 
 from worker.config import Settings
 from worker.runtime import Runtime
@@ -80,3 +80,17 @@ def celery_settings(settings: Settings) -> dict[str, Any]:
         "worker_send_task_events": False,
         "enable_utc": True,
     }
+
+
+def keep_our_logging() -> None:
+    """Stop Celery from configuring logging: the command line already has (JSON or text).
+
+    Any receiver of ``setup_logging`` makes Celery skip its own handlers and its stdout
+    redirection, in the main process and in the forked pool, so worker and task records go
+    through the root handler of ``worker.ops.logs``: JSON lines, ids attached, secrets masked.
+    """
+    signals.setup_logging.connect(_configured_already, weak=False)
+
+
+def _configured_already(**_kwargs: Any) -> None:
+    """The receiver: logging was set up by the command line before the worker started."""

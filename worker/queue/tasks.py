@@ -32,13 +32,16 @@ def register_tasks(app: CommitwatchCelery) -> None:
     """Attach the tasks to ``app`` (tasks are per app, never module globals)."""
     rng = random.Random()
 
-    def retry_later(task: Any, attempt: int, exc: Exception | None = None) -> Exception:
+    def retry_later(
+        task: Any, attempt: int, exc: Exception | None = None, article_id: int | None = None
+    ) -> Exception:
         queue = app.runtime.settings.queue
         delay = backoff_seconds(
             attempt, base=queue.retry_backoff_seconds, cap=queue.retry_backoff_max_seconds, rng=rng
         )
         if exc is not None:
-            log.warning("%s; retrying in %.0fs", exc, delay)
+            extra = {"article_id": article_id} if article_id is not None else {}
+            log.warning("%s; retrying in %.0fs", exc, delay, extra=extra)
         return task.retry(exc=exc, countdown=delay)  # type: ignore[no-any-return]
 
     @app.task(name=PROCESS_ARTICLE, bind=True, max_retries=None, shared=False)
@@ -54,12 +57,12 @@ def register_tasks(app: CommitwatchCelery) -> None:
             )
         except StoreUnavailableError as exc:
             # An outage is not the article's fault: retry without limit, attempts untouched.
-            raise retry_later(self, self.request.retries + 1, exc) from exc
+            raise retry_later(self, self.request.retries + 1, exc, article_id) from exc
         if result.outcome is Outcome.RETRY:
             raise retry_later(self, result.attempts)
         if result.events:
             _publish_now(app)
-        log.info("article %s: %s", article_id, result.outcome)
+        log.info("article %s: %s", article_id, result.outcome, extra={"article_id": article_id})
         return str(result.outcome)
 
     @app.task(name=SUBMIT_ARTICLE, bind=True, max_retries=None, shared=False)

@@ -26,8 +26,16 @@ from worker.store.models import (
 from worker.store.outbox import stage_events, stored_commitments
 
 
-def replace_extraction(session: Session, article: Article, extraction: domain.Extraction) -> int:
+def replace_extraction(
+    session: Session,
+    article: Article,
+    extraction: domain.Extraction,
+    *,
+    extract_seconds: float | None = None,
+) -> int:
     """Swap the article's entities, mentions and commitments for ``extraction``'s.
+
+    ``extract_seconds``, how long the extractor took, is kept for the extraction-time metric.
 
     Call it with the article row locked (``with_for_update``) inside one transaction: two
     deliveries of the same message then run one after the other and leave one set of rows.
@@ -53,6 +61,7 @@ def replace_extraction(session: Session, article: Article, extraction: domain.Ex
     article.processed_hash = article.content_hash
     article.extractor_version = extraction.extractor_version
     article.processed_at = utcnow()
+    article.extract_seconds = extract_seconds
     return staged
 
 

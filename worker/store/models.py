@@ -114,6 +114,8 @@ class Article(Base):
     processed_at: Mapped[datetime | None]
     processed_hash: Mapped[str | None] = mapped_column(String(64))
     extractor_version: Mapped[str | None] = mapped_column(String(64))
+    # Wall-clock seconds the stored extraction took: the extraction-time metric reads it.
+    extract_seconds: Mapped[float | None] = mapped_column(Float)
 
     feed: Mapped[Feed | None] = relationship(back_populates="articles")
 

@@ -17,7 +17,9 @@ from worker.store.models import (
     Entity,
     Feed,
     Mention,
+    RejectedSubmission,
 )
+from worker.store.outbox import pending_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ class Stats:
     mentions: int
     commitments_by_type: dict[str, int]
     dead_letters_open: int
+    events_unpublished: int = 0
+    submissions_rejected: int = 0
     examples: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -58,6 +62,8 @@ def stats(session: Session, *, examples: int = 0) -> Stats:
         dead_letters_open=_count(
             session, select(func.count(DeadLetter.id)).where(DeadLetter.replayed_at.is_(None))
         ),
+        events_unpublished=pending_count(session),
+        submissions_rejected=_count(session, select(func.count(RejectedSubmission.id))),
         examples=list(commitment_rows(session, limit=examples)) if examples else [],
     )
 
