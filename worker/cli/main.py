@@ -88,10 +88,11 @@ def poll(state: State, forever: bool, force: bool) -> None:
 @pass_state
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
-    from worker.queue.app import create_app
+    from worker.queue.app import create_app, preload_in_pool_processes
 
     settings = state.settings
     app = create_app(settings)
+    preload_in_pool_processes(app)
     argv = [
         "worker",
         "--loglevel",
