@@ -24,7 +24,15 @@ from typing import IO, Any
 from sqlalchemy import func, select
 
 from bench import extraction
-from bench.common import PeakRss, Stopwatch, emit, load_rows, percentile, repeated_texts
+from bench.common import (
+    PeakRss,
+    Stopwatch,
+    emit,
+    load_rows,
+    percentile,
+    repeated_texts,
+    tree_cpu_seconds,
+)
 from bench.feedserver import FeedServer, serving
 from bench.services import (
     bench_settings,
@@ -114,15 +122,17 @@ def run_pipeline(url: str, queue: str, articles: int, log: IO[bytes]) -> dict[st
     with serving(corpus, ITEMS_PER_FEED) as server, PeakRss() as rss:
         add_feeds(sessions, server, feeds)
         cores = os.cpu_count() or 1
-        with celery_worker(settings, log, cores):
+        with celery_worker(settings, log, cores) as worker_pid:
             wait_ready(settings)
             wait_loaded(log, cores)
+            cpu_before = tree_cpu_seconds(worker_pid)
             with Fetcher(fetch_settings(settings)) as fetcher, Stopwatch() as clock:
                 poller = Poller(settings, sessions, fetcher, celery_enqueue(settings))
                 poller.poll_due(force=True, limit=feeds)
                 polled = time.perf_counter() - clock.started
                 total = feeds * ITEMS_PER_FEED
                 finished = wait_until(lambda: done_count(sessions) >= total, 120 + total)
+            worker_cpu = tree_cpu_seconds(worker_pid) - cpu_before
     lat = latencies(sessions)
     return {
         "articles": total,
@@ -132,6 +142,7 @@ def run_pipeline(url: str, queue: str, articles: int, log: IO[bytes]) -> dict[st
         "poll_seconds": polled,
         "lat": lat,
         "peak_rss_mb": rss.peak / 2**20,
+        "worker_cpu_seconds": worker_cpu,
     }
 
 
@@ -208,6 +219,14 @@ def main() -> None:
         met=share >= 0.8,
         worker_log=log_path,
     )
+    # The same comparison in CPU time, which other work on the machine hardly moves: the
+    # workers' CPU per article (pool and main process; not PostgreSQL's, Redis's or the
+    # poller's) against the extractor alone's.
+    worker_ms = 1000 * figures["worker_cpu_seconds"] / max(1, figures["done"])
+    alone_ms = 1000 / alone["articles_per_cpu_second"]
+    emit(BENCH, "worker_cpu_ms_per_article", worker_ms, "ms", args.scale)
+    emit(BENCH, "extractor_alone_cpu_ms_per_article", alone_ms, "ms", args.scale)
+    emit(BENCH, "cpu_share_of_extractor_alone", alone_ms / worker_ms, "ratio", args.scale)
     if not figures["finished"]:
         sys.exit(f"only {figures['done']} of {figures['articles']} articles done; see {log_path}")
 
