@@ -32,9 +32,12 @@ def replace_extraction(session: Session, article: Article, extraction: domain.Ex
 
     Call it with the article row locked (``with_for_update``) inside one transaction: two
     deliveries of the same message then run one after the other and leave one set of rows.
+    It sets ``processed_at`` in that transaction, so an article without one has no rows to
+    delete: the first extraction (nearly every one) skips three DELETEs.
     """
-    for table in (Mention, Commitment, ArticleEntity):
-        session.execute(delete(table).where(table.article_id == article.id))
+    if article.processed_at is not None:  # else no rows yet: only this function writes them
+        for table in (Mention, Commitment, ArticleEntity):
+            session.execute(delete(table).where(table.article_id == article.id))
     ids = upsert_entities(session, extraction.entities)
     for table, rows in (
         (ArticleEntity, _article_entities(article.id, extraction.entities, ids)),
