@@ -129,6 +129,29 @@ def tree_rss_bytes(root: int) -> int:
     return total
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User plus system CPU seconds of ``root`` and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)  # field 4 of stat: the parent
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # fields 14, 15: utime, stime
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
 class PeakRss:
     """Samples the RSS of this process and its descendants in a thread; keeps the peak."""
 

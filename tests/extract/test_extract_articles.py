@@ -266,3 +266,12 @@ def test_rules_camel_case_names_are_organisations(rules: RulesExtractor) -> None
         ("org:blackrock", "ORG"),
         ("person:yann-lecun", "PERSON"),
     } <= entities
+
+
+def test_rules_model_runs_on_one_openblas_thread(rules: RulesExtractor) -> None:
+    """blis is slower here than OpenBLAS; OpenBLAS on two threads would fight the other worker."""
+    from threadpoolctl import threadpool_info
+
+    ner = rules._nlp.get_pipe("ner")
+    assert getattr(ner.model.ops, "use_blis", True) is False
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")

@@ -101,11 +101,12 @@ def poll(state: State, forever: bool, force: bool) -> None:
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
     from worker.ops.logs import wants_json
-    from worker.queue.app import create_app, keep_our_logging
+    from worker.queue.app import create_app, keep_our_logging, preload_in_pool_processes
 
     settings = state.settings
     app = create_app(settings)
     keep_our_logging()
+    preload_in_pool_processes(app)
     # The banner is many lines of text on stdout; with JSON logs "ready" is logged instead.
     quiet = ["--quiet"] if wants_json(state.log_format or settings.log_format, sys.stderr) else []
     argv = [

@@ -73,16 +73,16 @@ class ArticleCommitments:
     def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
         if len(sentence.text) > MAX_SENTENCE_CHARS:
             return []
-        hits = find_cues(sentence.text, self._lex, self._seen, self._topical)
+        regions = masked_regions(sentence.text, self._lex)
+        hits = find_cues(sentence.text, self._lex, self._seen, self._topical, regions)
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
         if not hits or is_forecast(sentence.text, self._lex):
             return []
-        regions = masked_regions(sentence.text, self._lex)
         candidates = [m for m in mentions if not inside(m.start - sentence.start, regions)]
         found: list[tuple[Commitment, bool]] = []
         keys: set[tuple[str, object]] = set()
         for hit in hits:
-            status, explicit = status_of(sentence.text, hit, self._lex)
+            status, explicit = status_of(sentence.text, hit, self._lex, regions)
             clause_start, _ = clause_bounds(sentence.text, hit.start)
             if {(hit.type, status), (hit.type, clause_start)} & keys:
                 continue

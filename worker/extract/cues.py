@@ -71,15 +71,19 @@ def has_strong_cue(text: str, lexicon: Lexicon) -> bool:
 
 
 def find_cues(
-    text: str, lexicon: Lexicon, seen_types: set[str], topical: bool = True
+    text: str,
+    lexicon: Lexicon,
+    seen_types: set[str],
+    topical: bool = True,
+    regions: list[tuple[int, int]] | None = None,
 ) -> list[CueHit]:
     """Every type cue in ``text``; ``seen_types`` enables context cues ("the assets").
 
     Weak cues count for a type only in a ``topical`` article (one with a strong cue somewhere:
     a leaders' call about cricket is not peace talks), when no other type is cued, and not in
-    parentheses.
+    parentheses. ``regions`` are ``masked_regions(text, lexicon)`` if the caller has them.
     """
-    regions = masked_regions(text, lexicon)
+    regions = masked_regions(text, lexicon) if regions is None else regions
     hits: list[CueHit] = []
     for kind in lexicon.types:
         strong = _hits(kind.cues, text, regions)
@@ -132,14 +136,26 @@ def is_forecast(text: str, lexicon: Lexicon) -> bool:
     return any(cue.search(text) for cue in cues)
 
 
-def status_of(text: str, hit: CueHit, lexicon: Lexicon) -> tuple[str, bool]:
+def _blanked(text: str, start: int, end: int, regions: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with the masked regions turned to spaces (offsets unchanged)."""
+    clause = text[start:end]
+    for region_start, region_end in regions:
+        left, right = max(region_start, start), min(region_end, end)
+        if left < right:
+            clause = clause[: left - start] + " " * (right - left) + clause[right - start :]
+    return clause
+
+
+def status_of(
+    text: str, hit: CueHit, lexicon: Lexicon, regions: list[tuple[int, int]] | None = None
+) -> tuple[str, bool]:
     """The status of the commitment cued by ``hit``, and whether a status cue said so."""
-    regions = masked_regions(text, lexicon)
+    regions = masked_regions(text, lexicon) if regions is None else regions
     start, end = clause_bounds(text, hit.start)
     opener = OPENER.match(text, start) if start == 0 else None
     if opener is not None and opener.end() <= hit.start:
         start = opener.end()
-    clause = "".join(" " if inside(i, regions) else c for i, c in enumerate(text[start:end], start))
+    clause = _blanked(text, start, end, regions)
     found = _adjacent_status(text, hit.start, lexicon) or _best_status(clause, lexicon)
     if found is None and not _COORDINATED.search(text[:start]):
         found = _best_status(text[:start], lexicon)  # the governing verb: "X agreed that ..."

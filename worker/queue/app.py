@@ -6,6 +6,9 @@ Each setting below answers a known way Celery on Redis loses or duplicates work
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from typing import Any
 
 from celery import Celery, signals
@@ -21,6 +24,12 @@ PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 2,
 }
+
+# A pool process loads the spaCy model as it starts (about 2 s, several on a busy machine):
+# Celery's default wait of 4 s for a new process would kill it mid-load and start another.
+PROCESS_START_SECONDS = 120.0
+
+log = logging.getLogger(__name__)
 
 
 class CommitwatchCelery(Celery):
@@ -40,6 +49,26 @@ def create_app(settings: Settings) -> CommitwatchCelery:
     return app
 
 
+def preload_in_pool_processes(app: CommitwatchCelery) -> None:
+    """Build each pool process's extractor as the process starts, not inside its first task.
+
+    The first tasks would otherwise wait for the model and count it as their latency. A load
+    that fails is logged and left to the tasks, which raise it again and retry, as before.
+    """
+
+    def load(**_: Any) -> None:
+        started = time.perf_counter()
+        try:
+            version = app.runtime.extractor.version
+        except Exception:
+            log.exception("pool process %s: the extractor failed to load", os.getpid())
+            return
+        seconds = time.perf_counter() - started
+        log.info("pool process %s ready: extractor %s in %.1f s", os.getpid(), version, seconds)
+
+    signals.worker_process_init.connect(load, weak=False)
+
+
 def celery_settings(settings: Settings) -> dict[str, Any]:
     queue = settings.queue
     return {
@@ -57,6 +86,7 @@ def celery_settings(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         # Take one message at a time: with late acks, prefetched messages wait behind a slow one.
         "worker_prefetch_multiplier": 1,
+        "worker_proc_alive_timeout": PROCESS_START_SECONDS,
         "task_soft_time_limit": queue.soft_time_limit,
         "task_time_limit": queue.time_limit,
         "broker_transport_options": {

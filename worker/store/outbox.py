@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from worker import domain
@@ -101,6 +101,7 @@ def stage_events(
         content_hash=article.content_hash,
     )
     source = _source(article)
+    rows = []
     for change in changes:
         event = commitment_event(
             change,
@@ -111,15 +112,17 @@ def stage_events(
             article=event_article,
             source=source,
         )
-        session.add(
-            OutboxEvent(
-                event_id=event.event_id,
-                type=event.type,
-                article_id=article.id,
-                payload=event.model_dump_json(by_alias=True),
-                created_at=now,
-            )
+        rows.append(
+            {
+                "event_id": event.event_id,
+                "type": event.type,
+                "article_id": article.id,
+                "payload": event.model_dump_json(by_alias=True),
+                "created_at": now,
+            }
         )
+    if rows:  # one bulk INSERT, like the results it describes
+        session.execute(insert(OutboxEvent), rows)
     return len(changes)
 
 
