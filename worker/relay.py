@@ -39,6 +39,8 @@ def publish_events(sessions: Sessions, client: redis.Redis, config: EventsConfig
             pipe.execute()
             mark_published(session, rows, utcnow())
         total += len(rows)
+        if len(rows) < config.publish_batch:  # that was the last of them: no empty round trip
+            return total
 
 
 def relay(sessions: Sessions, client: redis.Redis, config: EventsConfig) -> int:
