@@ -79,18 +79,30 @@ def replace_extraction(
 
 
 def upsert_entities(session: Session, entities: Iterable[domain.Entity]) -> dict[str, int]:
-    """Ensure one row per entity key; returns key → id. Safe against concurrent inserts."""
+    """Ensure one row per entity key; returns key → id. Safe against concurrent inserts.
+
+    Entities recur across articles, so the ids are looked up first and only the keys never
+    seen before are inserted: in steady state one SELECT, not an INSERT and a SELECT.
+    """
     rows = {
         e.key: {"key": e.key, "name": e.name, "type": e.type, "wikidata_id": e.wikidata_id}
         for e in entities
     }
-    if not rows:
+    ids = _entity_ids(session, rows)
+    if missing := [key for key in rows if key not in ids]:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        new_rows = [rows[key] for key in missing]
+        statement = insert(Entity).values(new_rows).on_conflict_do_nothing(index_elements=["key"])
+        session.execute(statement)  # a racing worker may have inserted some: nothing happens
+        ids |= _entity_ids(session, missing)
+    return ids
+
+
+def _entity_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    keys = list(keys)
+    if not keys:
         return {}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Entity).values(list(rows.values())).on_conflict_do_nothing(index_elements=["key"])
-    )
-    found = session.execute(select(Entity.key, Entity.id).where(Entity.key.in_(rows)))
+    found = session.execute(select(Entity.key, Entity.id).where(Entity.key.in_(keys)))
     return {key: entity_id for key, entity_id in found}
 
 
