@@ -1,18 +1,24 @@
-"""Redis outages: restarts with persistence (as docker-compose.yml deploys it) while workers
-run."""
+"""Redis outages: restarts with persistence (as docker-compose.yml deploys it) while workers and
+the poller daemon run."""
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import select
+from werkzeug import Request, Response
 
 from tests.conftest import make_settings
 from tests.helpers import wait_for
 from tests.reliability.conftest import (
     HEALTHY,
+    StartPoller,
     StartWorker,
     counts,
     process_logs,
@@ -24,7 +30,8 @@ from worker.poller import Poller
 from worker.queue.app import create_app
 from worker.queue.tasks import enqueue_articles
 from worker.store.db import Sessions
-from worker.store.models import utcnow
+from worker.store.feeds import add_feed
+from worker.store.models import Article, ArticleStatus, utcnow
 from worker.wiring import celery_enqueue, fetch_settings
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -32,6 +39,35 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 Store = Callable[[list[str]], list[int]]
 # Workers on these tests redeliver an abandoned message after 5 s, not the deployed 2 h.
 SHORT_VISIBILITY = {"COMMITWATCH_QUEUE__VISIBILITY_TIMEOUT": "5"}
+
+
+@dataclass
+class ServedFeed:
+    """An RSS feed on the local HTTP server whose entries a test adds as it goes."""
+
+    server: HTTPServer
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        self.server.expect_request("/feed").respond_with_handler(self._respond)
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("/feed")
+
+    def grow_to(self, size: int) -> None:
+        self.size = size
+
+    def _respond(self, _request: Request) -> Response:
+        items = "".join(
+            f"<item><title>Entry {i}</title><link>https://news.test/{i}</link>"
+            f'<guid isPermaLink="false">entry-{i}</guid>'
+            f"<description>{HEALTHY} Entry {i}.</description></item>"
+            for i in range(self.size)
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+        body += "</channel></rss>"
+        return Response(body, content_type="application/rss+xml")
 
 
 def settled(sessions: Sessions, done: int) -> Callable[[], bool]:
@@ -89,3 +125,62 @@ def test_outage_redis_restart_loses_nothing_enqueued(
         private_redis, queue_name, tmp_path
     )
     assert counts(pg_sessions)["commitments"] == 15
+
+
+def test_outage_redis_restart_poller_daemon_and_worker_carry_on(
+    httpserver: HTTPServer,
+    pg_sessions: Sessions,
+    postgres_url: str,
+    workers: StartWorker,
+    pollers: StartPoller,
+    private_redis: PrivateRedis,
+    queue_name: str,
+    tmp_path: Path,
+) -> None:
+    url = private_redis.url
+    feed = ServedFeed(httpserver)
+    feed.grow_to(10)
+    with pg_sessions.begin() as session:
+        add_feed(session, feed.url)
+    workers(
+        "tests.reliability.plugins:slow",
+        concurrency=1,
+        REDIS_URL=url,
+        RELIABILITY_SLOW_SECONDS="0.3",
+        **SHORT_VISIBILITY,
+    )
+    # An hour's stale window: the articles found after the restart reach the worker only if
+    # the daemon's own publisher reconnects; its sweep cannot cover for it within the test.
+    poller = pollers(REDIS_URL=url, COMMITWATCH_POLL__REQUEUE_AFTER_SECONDS="3600")
+    assert wait_for(lambda: counts(pg_sessions)["done"] >= 2, timeout=60), process_logs(tmp_path)
+
+    private_redis.restart()  # both daemons lose their connections with work in the queue
+    feed.grow_to(15)  # five entries that only a pass after the restart can find
+
+    found = lambda: _done_keys(pg_sessions) >= {f"entry-{i}" for i in range(10, 15)}  # noqa: E731
+    assert wait_for(found, timeout=90), diagnosis(private_redis, queue_name, tmp_path)
+    drained = wait_for(lambda: private_redis.drained(queue_name), timeout=60)
+    assert drained, diagnosis(private_redis, queue_name, tmp_path)
+    assert poller.poll() is None, process_logs(tmp_path)  # it carried on by itself
+    poller_log = "".join(p.read_text() for p in tmp_path.glob("poller-*.log"))
+    assert "could not enqueue" not in poller_log, poller_log[-3000:]
+    poller.send_signal(signal.SIGTERM)
+    assert poller.wait(timeout=60) == 0, process_logs(tmp_path)
+
+    settings = make_settings(
+        postgres_url,
+        redis_url=url,
+        queue={"name": queue_name},
+        poll={"requeue_after_seconds": 3600},
+    )
+    assert sweep_stale(settings, pg_sessions) <= MOST_DROPPED_PER_RESTART
+    assert wait_for(settled(pg_sessions, 15), timeout=60), diagnosis(
+        private_redis, queue_name, tmp_path
+    )
+    assert counts(pg_sessions)["commitments"] == 15
+
+
+def _done_keys(sessions: Sessions) -> set[str]:
+    with sessions() as session:
+        query = select(Article.entry_key).where(Article.status == ArticleStatus.DONE)
+        return set(session.scalars(query))
