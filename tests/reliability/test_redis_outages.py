@@ -1,12 +1,13 @@
 """Redis outages: restarts with persistence (as docker-compose.yml deploys it) while workers and
-the poller daemon run."""
+the poller daemon run, and a restart without persistence that empties the queue, which the
+poller's stale sweep must refill."""
 
 from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,19 @@ class ServedFeed:
         body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
         body += "</channel></rss>"
         return Response(body, content_type="application/rss+xml")
+
+
+@dataclass
+class Clock:
+    """The poller's clock, moved on by the test instead of waiting out the stale window."""
+
+    now: datetime = field(default_factory=utcnow)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 def settled(sessions: Sessions, done: int) -> Callable[[], bool]:
@@ -184,3 +198,51 @@ def _done_keys(sessions: Sessions) -> set[str]:
     with sessions() as session:
         query = select(Article.entry_key).where(Article.status == ArticleStatus.DONE)
         return set(session.scalars(query))
+
+
+def test_outage_redis_lost_messages_are_re_enqueued_once_by_the_stale_sweep(
+    httpserver: HTTPServer,
+    pg_sessions: Sessions,
+    postgres_url: str,
+    workers: StartWorker,
+    volatile_redis: PrivateRedis,
+    queue_name: str,
+    tmp_path: Path,
+) -> None:
+    redis_url = volatile_redis.url
+    feed = ServedFeed(httpserver)
+    feed.grow_to(6)
+    with pg_sessions.begin() as session:
+        add_feed(session, feed.url)
+    settings = make_settings(
+        postgres_url,
+        redis_url=redis_url,
+        queue={"name": queue_name},
+        poll={"requeue_after_seconds": 60},
+    )
+    clock = Clock()
+    with Fetcher(fetch_settings(settings)) as fetcher:
+        poller = Poller(settings, pg_sessions, fetcher, celery_enqueue(settings), clock=clock)
+        poller.poll_due(force=True)
+        assert volatile_redis.queue_length(queue_name) == 6
+
+        volatile_redis.restart()  # without persistence: six enqueued messages are gone
+        assert volatile_redis.queue_length(queue_name) == 0
+
+        feed.grow_to(8)
+        clock.advance(30)  # inside the stale window: the two new articles go, nothing else
+        poller.poll_due(force=True)
+        assert volatile_redis.queue_length(queue_name) == 2
+
+        clock.advance(31)  # past the window of the six lost messages only
+        poller.poll_due(force=True)
+        assert volatile_redis.queue_length(queue_name) == 8
+
+    workers("minimal", REDIS_URL=redis_url)
+    ok = wait_for(settled(pg_sessions, 8), timeout=60)
+    assert ok, f"{volatile_redis.state(queue_name)}\n{process_logs(tmp_path)}"
+    assert counts(pg_sessions)["commitments"] == 8
+    with pg_sessions() as session:  # each article was delivered and processed once
+        assert list(session.scalars(select(Article.attempts))) == [1] * 8
+    clock.advance(3600)
+    assert poller.requeue_stale() == 0  # done articles are never re-sent
