@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -64,6 +65,7 @@ class Processes:
     def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
         self.started: list[subprocess.Popen[bytes]] = []
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.logs: list[IO[bytes]] = []
 
     def log(self, name: str) -> IO[bytes]:
@@ -71,9 +73,20 @@ class Processes:
         self.logs.append(log)
         return log
 
-    def add(self, proc: subprocess.Popen[bytes]) -> subprocess.Popen[bytes]:
+    def add(
+        self, proc: subprocess.Popen[bytes], *, worker: bool = False
+    ) -> subprocess.Popen[bytes]:
         self.started.append(proc)
+        if worker:
+            self.workers.append(proc)
         return proc
+
+    def dump_worker_stacks(self) -> None:
+        """Have each running worker log every thread's stack (Celery's SIGUSR1): why it hangs."""
+        for proc in self.workers:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGUSR1)
+        time.sleep(1)
 
     def stop_all(self) -> None:
         for proc in self.started:
@@ -111,9 +124,8 @@ def workers(
             **env,
         )
         log = processes.log("worker")
-        return processes.add(
-            start_worker(environment, concurrency=concurrency, new_session=True, log=log)
-        )
+        proc = start_worker(environment, concurrency=concurrency, new_session=True, log=log)
+        return processes.add(proc, worker=True)
 
     return start
 
@@ -173,10 +185,10 @@ def _private_redis(tmp_path: Path, *, persistent: bool) -> Iterator[PrivateRedis
     server.stop()
 
 
-def process_logs(tmp_path: Path) -> str:
-    """Every worker's and poller's log of this test, for failure messages."""
+def process_logs(tmp_path: Path, tail: int = 3000) -> str:
+    """The end of every worker's and poller's log of this test, for failure messages."""
     return "\n".join(
-        f"--- {p.name}\n" + p.read_text(errors="replace")[-3000:]
+        f"--- {p.name}\n" + p.read_text(errors="replace")[-tail:]
         for p in sorted(tmp_path.glob("*.log"))
     )
 

@@ -19,6 +19,7 @@ from tests.conftest import make_settings
 from tests.helpers import wait_for
 from tests.reliability.conftest import (
     HEALTHY,
+    Processes,
     StartPoller,
     StartWorker,
     counts,
@@ -88,8 +89,10 @@ def settled(sessions: Sessions, done: int) -> Callable[[], bool]:
     return lambda: counts(sessions)["done"] == done
 
 
-def diagnosis(server: PrivateRedis, queue: str, tmp_path: Path) -> str:
-    return f"{server.state(queue)}\n{process_logs(tmp_path)}"
+def diagnosis(server: PrivateRedis, queue: str, processes: Processes) -> str:
+    """The broker's state and every log, with the workers' stacks: what a stall looked like."""
+    processes.dump_worker_stacks()
+    return f"{server.state(queue)}\n{process_logs(processes.tmp_path, tail=12_000)}"
 
 
 def sweep_stale(settings: Settings, sessions: Sessions) -> int:
@@ -114,6 +117,7 @@ def test_outage_redis_restart_loses_nothing_enqueued(
     private_redis: PrivateRedis,
     queue_name: str,
     tmp_path: Path,
+    processes: Processes,
 ) -> None:
     url = private_redis.url
     ids = store_articles([HEALTHY] * 15)
@@ -133,10 +137,10 @@ def test_outage_redis_restart_loses_nothing_enqueued(
     enqueue_articles(app, ids[10:])  # the long-lived publisher reconnects by itself
 
     drained = wait_for(lambda: private_redis.drained(queue_name), timeout=90)
-    assert drained, diagnosis(private_redis, queue_name, tmp_path)
+    assert drained, diagnosis(private_redis, queue_name, processes)
     assert sweep_stale(settings, pg_sessions) <= MOST_DROPPED_PER_RESTART
     assert wait_for(settled(pg_sessions, 15), timeout=60), diagnosis(
-        private_redis, queue_name, tmp_path
+        private_redis, queue_name, processes
     )
     assert counts(pg_sessions)["commitments"] == 15
 
@@ -150,6 +154,7 @@ def test_outage_redis_restart_poller_daemon_and_worker_carry_on(
     private_redis: PrivateRedis,
     queue_name: str,
     tmp_path: Path,
+    processes: Processes,
 ) -> None:
     url = private_redis.url
     feed = ServedFeed(httpserver)
@@ -172,9 +177,9 @@ def test_outage_redis_restart_poller_daemon_and_worker_carry_on(
     feed.grow_to(15)  # five entries that only a pass after the restart can find
 
     found = lambda: _done_keys(pg_sessions) >= {f"entry-{i}" for i in range(10, 15)}  # noqa: E731
-    assert wait_for(found, timeout=90), diagnosis(private_redis, queue_name, tmp_path)
+    assert wait_for(found, timeout=90), diagnosis(private_redis, queue_name, processes)
     drained = wait_for(lambda: private_redis.drained(queue_name), timeout=60)
-    assert drained, diagnosis(private_redis, queue_name, tmp_path)
+    assert drained, diagnosis(private_redis, queue_name, processes)
     assert poller.poll() is None, process_logs(tmp_path)  # it carried on by itself
     poller_log = "".join(p.read_text() for p in tmp_path.glob("poller-*.log"))
     assert "could not enqueue" not in poller_log, poller_log[-3000:]
@@ -189,7 +194,7 @@ def test_outage_redis_restart_poller_daemon_and_worker_carry_on(
     )
     assert sweep_stale(settings, pg_sessions) <= MOST_DROPPED_PER_RESTART
     assert wait_for(settled(pg_sessions, 15), timeout=60), diagnosis(
-        private_redis, queue_name, tmp_path
+        private_redis, queue_name, processes
     )
     assert counts(pg_sessions)["commitments"] == 15
 
@@ -208,6 +213,7 @@ def test_outage_redis_lost_messages_are_re_enqueued_once_by_the_stale_sweep(
     volatile_redis: PrivateRedis,
     queue_name: str,
     tmp_path: Path,
+    processes: Processes,
 ) -> None:
     redis_url = volatile_redis.url
     feed = ServedFeed(httpserver)
@@ -240,7 +246,7 @@ def test_outage_redis_lost_messages_are_re_enqueued_once_by_the_stale_sweep(
 
     workers("minimal", REDIS_URL=redis_url)
     ok = wait_for(settled(pg_sessions, 8), timeout=60)
-    assert ok, f"{volatile_redis.state(queue_name)}\n{process_logs(tmp_path)}"
+    assert ok, diagnosis(volatile_redis, queue_name, processes)
     assert counts(pg_sessions)["commitments"] == 8
     with pg_sessions() as session:  # each article was delivered and processed once
         assert list(session.scalars(select(Article.attempts))) == [1] * 8
