@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from tests.helpers import wait_for, worker_env
-from tests.reliability.conftest import HEALTHY, StartWorker, counts, worker_logs
+from tests.reliability.conftest import HEALTHY, StartWorker, counts, process_logs
 from tests.reliability.plugins import CRASH, POISON
 from worker.store.db import Sessions
 from worker.store.dead_letters import open_dead_letters
@@ -43,7 +43,7 @@ def test_faults_poison_article_is_dead_lettered_and_replayed_once_fixed(
     publish(ids)
 
     settled = lambda: counts(pg_sessions)["done"] == 8 and counts(pg_sessions)["dead"] == 1  # noqa: E731
-    assert wait_for(settled, timeout=90), worker_logs(tmp_path)
+    assert wait_for(settled, timeout=90), process_logs(tmp_path)
     with pg_sessions() as session:
         [letter] = open_dead_letters(session)
         assert letter.attempts == 3 and "poison pill" in letter.reason
@@ -60,7 +60,7 @@ def test_faults_poison_article_is_dead_lettered_and_replayed_once_fixed(
         check=False,
     )
     assert replay.returncode == 0, replay.stderr.decode()
-    assert wait_for(lambda: counts(pg_sessions)["done"] == 9, timeout=90), worker_logs(tmp_path)
+    assert wait_for(lambda: counts(pg_sessions)["done"] == 9, timeout=90), process_logs(tmp_path)
     assert counts(pg_sessions)["commitments"] == 9
 
 
@@ -76,7 +76,7 @@ def test_faults_article_that_kills_its_pool_process_is_bounded(
     publish(ids)
 
     settled = lambda: counts(pg_sessions)["done"] == 4 and counts(pg_sessions)["dead"] == 1  # noqa: E731
-    assert wait_for(settled, timeout=120), worker_logs(tmp_path)
+    assert wait_for(settled, timeout=120), process_logs(tmp_path)
     with pg_sessions() as session:
         [letter] = open_dead_letters(session)
         assert "gave up after 3 attempts" in letter.reason
@@ -97,13 +97,13 @@ def test_faults_sigkill_mid_batch_loses_and_duplicates_nothing(
     ids = store_articles([HEALTHY] * 20)
     first = workers("tests.reliability.plugins:slow", **fast_redelivery)
     publish(ids)
-    assert wait_for(lambda: counts(pg_sessions)["done"] >= 4, timeout=60), worker_logs(tmp_path)
+    assert wait_for(lambda: counts(pg_sessions)["done"] >= 4, timeout=60), process_logs(tmp_path)
     os.killpg(first.pid, signal.SIGKILL)  # main process and pool, no goodbye
     first.wait(timeout=10)
     assert counts(pg_sessions)["done"] < 20
 
     workers("tests.reliability.plugins:slow", **fast_redelivery)
-    assert wait_for(lambda: counts(pg_sessions)["done"] == 20, timeout=120), worker_logs(tmp_path)
+    assert wait_for(lambda: counts(pg_sessions)["done"] == 20, timeout=120), process_logs(tmp_path)
     final = counts(pg_sessions)
     assert final["commitments"] == 20  # one set per article
     assert final["dead_letters"] == 0
@@ -129,7 +129,7 @@ def test_faults_same_message_to_two_workers_at_once_gives_one_result_set(
     client = redis.Redis.from_url(redis_url)
     drained = lambda: client.llen(queue_name) == 0 and client.hlen("unacked") == 0  # noqa: E731
     try:
-        assert wait_for(drained, timeout=90), worker_logs(tmp_path)
+        assert wait_for(drained, timeout=90), process_logs(tmp_path)
     finally:
         client.close()
     final = counts(pg_sessions)
@@ -148,12 +148,12 @@ def test_faults_sigterm_finishes_or_returns_in_flight_work(
     ids = store_articles([HEALTHY] * 8)
     first = workers("tests.reliability.plugins:slow", **env)
     publish(ids)
-    assert wait_for(lambda: counts(pg_sessions)["done"] >= 1, timeout=60), worker_logs(tmp_path)
+    assert wait_for(lambda: counts(pg_sessions)["done"] >= 1, timeout=60), process_logs(tmp_path)
     first.send_signal(signal.SIGTERM)
-    assert first.wait(timeout=60) == 0, worker_logs(tmp_path)
+    assert first.wait(timeout=60) == 0, process_logs(tmp_path)
     stopped = counts(pg_sessions)
     assert stopped["done"] < 8  # it stopped with work left, which must not be lost
 
     workers("tests.reliability.plugins:slow", **env)
-    assert wait_for(lambda: counts(pg_sessions)["done"] == 8, timeout=90), worker_logs(tmp_path)
+    assert wait_for(lambda: counts(pg_sessions)["done"] == 8, timeout=90), process_logs(tmp_path)
     assert counts(pg_sessions)["commitments"] == 8

@@ -24,6 +24,10 @@ PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 2,
 }
+# kombu finds messages whose visibility timeout has passed on a timer (10 s by default) but
+# scans only on every 10th tick, so an abandoned message came back up to 100 s late whatever
+# the timeout (kombu PR #2558). Scanning on every tick keeps the delay under this.
+UNACKED_RESTORE_SECONDS = 10
 
 # A pool process loads the spaCy model as it starts (about 2 s, several on a busy machine):
 # Celery's default wait of 4 s for a new process would kill it mid-load and start another.
@@ -93,6 +97,8 @@ def celery_settings(settings: Settings) -> dict[str, Any]:
             # Longer than the time limit and the longest retry countdown, or Redis redelivers a
             # message that is still running or waiting for its ETA.
             "visibility_timeout": queue.visibility_timeout,
+            "unacked_restore_interval": UNACKED_RESTORE_SECONDS,
+            "unacked_restore_throttle": 1,
             "socket_timeout": 30,
             "socket_connect_timeout": 10,
             "health_check_interval": 25,
