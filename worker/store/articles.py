@@ -31,7 +31,7 @@ def save_entries(
             session.add(article)
         elif article.content_hash == entry.content_hash:
             continue
-        _fill(article, entry, max_chars)
+        fill_article(article, entry, max_chars)
         changed.append(article)
     session.flush()
     return [article.id for article in changed]
@@ -52,7 +52,8 @@ def _stored(session: Session, feed_id: int, keys: Iterable[str]) -> dict[str, Ar
     return {article.entry_key: article for article in session.scalars(query)}
 
 
-def _fill(article: Article, entry: FeedEntry, max_chars: int) -> None:
+def fill_article(article: Article, entry: FeedEntry, max_chars: int) -> None:
+    """Give the article ``entry``'s content and send it back to pending with fresh attempts."""
     article.url = entry.link
     article.title = entry.title
     article.text = entry.text[:max_chars]

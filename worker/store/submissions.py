@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
+from worker.domain import FeedEntry
 from worker.messages import ArticleSubmission
-from worker.store.models import Article, ArticleStatus, RejectedSubmission
+from worker.store.articles import fill_article
+from worker.store.models import Article, RejectedSubmission
 
 MAX_KEPT_PAYLOAD = 64 * 1024
 
@@ -48,25 +50,25 @@ def store_submission(
     Same source and source id with new content is an edit (processed again); the same URL
     from anywhere (a feed included) is a duplicate, so an article is never extracted twice.
     """
-    content_hash = submission_hash(submission, max_chars)
+    entry = FeedEntry(
+        key=submission.key,
+        title=submission.title,
+        link=submission.url,
+        text=submission.text,
+        published=submission.published,
+        content_hash=submission_hash(submission, max_chars),
+    )
     existing = _existing(session, submission)
     if existing is not None:
-        same_entry = existing.source == submission.source and existing.entry_key == submission.key
-        if not same_entry or existing.content_hash == content_hash:
+        same_entry = existing.source == submission.source and existing.entry_key == entry.key
+        if not same_entry or existing.content_hash == entry.content_hash:
             return IntakeResult(Intake.DUPLICATE, existing.id)
         article, outcome = existing, Intake.UPDATED
     else:
-        article = Article(source=submission.source, entry_key=submission.key, first_seen_at=now)
+        article = Article(source=submission.source, entry_key=entry.key, first_seen_at=now)
         session.add(article)
         outcome = Intake.ACCEPTED
-    article.url = submission.url
-    article.title = submission.title
-    article.text = submission.text[:max_chars]
-    article.published_at = submission.published
-    article.content_hash = content_hash
-    article.status = ArticleStatus.PENDING
-    article.attempts = 0
-    article.enqueued_at = None
+    fill_article(article, entry, max_chars)  # the same as a feed entry's, edits included
     session.flush()
     return IntakeResult(outcome, article.id)
 
