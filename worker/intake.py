@@ -24,24 +24,29 @@ log = logging.getLogger(__name__)
 
 def submit(sessions: Sessions, payload: Any, *, max_chars: int) -> IntakeResult:
     """Store or reject one message; raises ``StoreUnavailableError`` only when the DB is down."""
+    try:
+        submission = parse_submission(payload)
+    except InvalidArticleError as exc:
+        return reject(sessions, payload, str(exc))
+    return accept(sessions, submission, max_chars=max_chars)
+
+
+def accept(sessions: Sessions, submission: ArticleSubmission, *, max_chars: int) -> IntakeResult:
+    """Store an already validated submission, or recognise it as a duplicate."""
     with outage_as_unavailable():
-        try:
-            submission = parse_submission(payload)
-        except InvalidArticleError as exc:
-            return reject(sessions, payload, str(exc))
         try:
             result = _store(sessions, submission, max_chars)
         except IntegrityError:
             # The same article submitted twice at once: the other insert won; look again.
             result = _store(sessions, submission, max_chars)
-        log.info(
-            "submission %s/%s: %s (article %s)",
-            submission.source,
-            submission.key,
-            result.outcome,
-            result.article_id,
-        )
-        return result
+    log.info(
+        "submission %s/%s: %s (article %s)",
+        submission.source,
+        submission.key,
+        result.outcome,
+        result.article_id,
+    )
+    return result
 
 
 def _store(sessions: Sessions, submission: ArticleSubmission, max_chars: int) -> IntakeResult:

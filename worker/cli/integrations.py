@@ -66,16 +66,15 @@ def read_messages(source: TextIO) -> Iterator[tuple[int, Any]]:
 
 def _submit_inline(state: State, submissions: list[ArticleSubmission]) -> None:
     from worker.embedded import run_inline
-    from worker.intake import submit as submit_one
+    from worker.intake import accept
     from worker.store.db import upgrade_database
 
     runtime, settings = state.runtime, state.settings
     upgrade_database(settings.database_url)  # the embedded path, like ``run``: no setup step
     for submission in submissions:
-        payload = submission.model_dump(mode="json", by_alias=True, exclude_none=True)
         try:
-            result = submit_one(
-                runtime.sessions, payload, max_chars=settings.extract.max_article_chars
+            result = accept(
+                runtime.sessions, submission, max_chars=settings.extract.max_article_chars
             )
             line = f"{submission.source}/{submission.key}: {result.outcome}"
             if result.needs_processing and result.article_id is not None:
