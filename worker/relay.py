@@ -33,8 +33,12 @@ def publish_events(sessions: Sessions, client: redis.Redis, config: EventsConfig
                 return total
             pipe = client.pipeline(transaction=False)
             for row in rows:
-                fields = {"event_id": row.event_id, "type": row.type, "schema": EVENT_SCHEMA}
-                fields["data"] = row.payload
+                fields = {
+                    "event_id": row.event_id,
+                    "type": row.type,
+                    "schema": EVENT_SCHEMA,
+                    "data": row.payload,
+                }
                 pipe.xadd(config.stream, fields, maxlen=config.max_length, approximate=True)  # type: ignore[arg-type]
             pipe.execute()
             mark_published(session, rows, utcnow())
