@@ -125,7 +125,13 @@ def replay(state: State, ids: tuple[int, ...], replay_all: bool, inline: bool) -
             )
             click.echo(f"article {article_id}: {result.outcome}")
         return
+    from worker.handoff import hand_off
+    from worker.store.models import utcnow
     from worker.wiring import celery_enqueue
 
-    celery_enqueue(state.settings)(article_ids)
+    enqueue = celery_enqueue(state.settings)
+    if not hand_off(state.runtime.sessions, enqueue, article_ids, utcnow()):
+        raise click.ClickException(
+            f"{len(article_ids)} articles reopened but the queue is down: the poller sends them"
+        )
     click.echo(f"enqueued {len(article_ids)} articles")
