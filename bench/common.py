@@ -14,6 +14,7 @@ import shlex
 import sys
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from itertools import cycle, islice
@@ -108,48 +109,46 @@ def percentile(values: list[float], share: float) -> float:
 
 def tree_rss_bytes(root: int) -> int:
     """RSS of ``root`` and all its descendants, from /proc (no extra dependency)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return total
+    return int(_tree_total(root, _parent_and_rss))
 
 
 def tree_cpu_seconds(root: int) -> float:
     """User plus system CPU seconds of ``root`` and its live descendants, from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
+    return _tree_total(root, _parent_and_cpu)
+
+
+def _tree_total(root: int, read: Callable[[Path], tuple[int, float]]) -> float:
+    """Sum ``read``'s figure over ``root`` and its descendants; ``read`` gives (parent, figure)."""
     children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
+    figure: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            parent, value = read(entry)
+        except (OSError, IndexError):  # the process ended while we read it
             continue
         pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)  # field 4 of stat: the parent
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # fields 14, 15: utime, stime
+        children.setdefault(parent, []).append(pid)
+        figure[pid] = value
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()
-        total += cpu.get(pid, 0.0)
+        total += figure.get(pid, 0.0)
         todo.extend(children.get(pid, []))
     return total
+
+
+def _parent_and_rss(entry: Path) -> tuple[int, float]:
+    status = (entry / "status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields.get("PPid", "0").strip()), int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+
+
+def _parent_and_cpu(entry: Path) -> tuple[int, float]:
+    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    # Fields 4, 14 and 15 of stat: the parent, utime and stime in clock ticks.
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class PeakRss:
