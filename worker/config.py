@@ -84,6 +84,8 @@ class ExtractConfig(_Section):
 
     name: str = defaults.EXTRACTOR
     lexicon_dir: Path | None = None
+    # A trained set for the learned extractor (`commitwatch train --out DIR`); default: shipped.
+    model_dir: Path | None = None
     max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)
 
 

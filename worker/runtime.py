@@ -13,7 +13,7 @@ from types import TracebackType
 import redis
 from sqlalchemy import Engine
 
-from worker.config import Settings
+from worker.config import ExtractConfig, Settings
 from worker.extract import Extractor, load_extractor
 from worker.store.db import Sessions, make_engine, make_sessions
 
@@ -41,8 +41,7 @@ class Runtime:
 
     @cached_property
     def extractor(self) -> Extractor:
-        extract = self.settings.extract
-        return load_extractor(extract.name, lexicon_dir=extract.lexicon_dir)
+        return build_extractor(self.settings.extract)
 
     def close(self) -> None:
         """Release database and Redis connections (a no-op if none were made)."""
@@ -60,3 +59,10 @@ class Runtime:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def build_extractor(extract: ExtractConfig, name: str | None = None) -> Extractor:
+    """The configured extractor, or the one ``name``d with the same lexicon and models."""
+    return load_extractor(
+        name or extract.name, lexicon_dir=extract.lexicon_dir, model_dir=extract.model_dir
+    )

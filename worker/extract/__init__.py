@@ -30,35 +30,52 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[], Extractor]
-RegisteredFactory = Callable[[Path | None], Extractor]
+RegisteredFactory = Callable[[Path | None, Path | None], Extractor]
 
 
-def _minimal(lexicon_dir: Path | None) -> Extractor:
+def _minimal(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
     from worker.extract.minimal import MinimalExtractor
 
     return MinimalExtractor()
 
 
-def _rules(lexicon_dir: Path | None) -> Extractor:
+def _rules(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
     from worker.extract.rules import RulesExtractor
 
     return RulesExtractor(lexicon_dir) if lexicon_dir else RulesExtractor()
 
 
-EXTRACTORS: dict[str, RegisteredFactory] = {"minimal": _minimal, "rules": _rules}
+def _learned(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
+    from worker.extract.lexicon import DEFAULT_LEXICON_DIR
+    from worker.learn.extractor import LearnedExtractor
+    from worker.learn.models import DEFAULT_MODEL_DIR
+
+    return LearnedExtractor(model_dir or DEFAULT_MODEL_DIR, lexicon_dir or DEFAULT_LEXICON_DIR)
 
 
-def load_extractor(name: str, *, lexicon_dir: Path | None = None) -> Extractor:
+EXTRACTORS: dict[str, RegisteredFactory] = {
+    "minimal": _minimal,
+    "rules": _rules,
+    "learned": _learned,
+}
+
+
+def load_extractor(
+    name: str, *, lexicon_dir: Path | None = None, model_dir: Path | None = None
+) -> Extractor:
     """Build the extractor named ``name``; load models here, once per process.
 
-    ``name`` is a registered name (``rules``, ``minimal``) or an import path
+    ``name`` is a registered name (``learned``, ``rules``, ``minimal``) or an import path
     ``package.module:factory`` (called with no arguments) to plug in an extractor of your own
-    without touching this code. ``lexicon_dir`` overrides the registered extractors' lexicons.
+    without touching this code. ``lexicon_dir`` overrides the registered extractors' lexicons;
+    ``model_dir`` selects a trained set for ``learned`` (``commitwatch train`` makes one).
     """
     if lexicon_dir is not None and not lexicon_dir.is_dir():
         raise ConfigError(f"extract.lexicon_dir {str(lexicon_dir)!r} is not a directory")
+    if model_dir is not None and not model_dir.is_dir():
+        raise ConfigError(f"extract.model_dir {str(model_dir)!r} is not a directory")
     if name in EXTRACTORS:
-        return EXTRACTORS[name](lexicon_dir)
+        return EXTRACTORS[name](lexicon_dir, model_dir)
     return _imported_factory(name)()
 
 
