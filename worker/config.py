@@ -43,7 +43,9 @@ class FetchConfig(_Section):
     user_agent: str | None = None
     allow_private_networks: bool = False
     per_host_concurrency: int = Field(defaults.PER_HOST_CONCURRENCY, ge=1)
-    full_text: bool = False
+    # Summary-only entries (under 1,000 characters) get their page fetched: a feed summary is
+    # too short for the extractor to read a commitment with its actor and status.
+    full_text: bool = True
 
 
 class PollConfig(_Section):

@@ -1,6 +1,7 @@
 """The commitments of one article, decided by the trained models over the walk's features.
 
-Per sentence: every type whose probability clears its threshold (several may), then for each
+Per sentence: every type whose probability clears its threshold (several may; for a type the
+training found the rules better at, the rules' say-so instead), then for each
 its status (the status model), its actor (the best-scored candidate; no candidate, no
 commitment: the label rules count only decisions of someone who can be named), its target and
 beneficiary by the rules.
@@ -36,9 +37,11 @@ def decide_article(
 
 def _decide_step(models: TrainedModels, walk: ArticleWalk, step: Step) -> list[Commitment]:
     probabilities = models.type_probabilities([list(step.type_features)])[0]
+    by_rules = {c.type for c in step.rules}
     found = []
     for kind, p in zip(models.types.classes, probabilities, strict=True):
-        if p < models.thresholds.get(kind, 0.5):
+        threshold = models.thresholds.get(kind, 0.5)
+        if (kind not in by_rules) if threshold is None else (p < threshold):
             continue
         commitment = _commitment(models, walk, step, kind, float(p))
         if commitment is not None:

@@ -26,7 +26,8 @@ class TrainedModels:
     """Everything the learned extractor decides with."""
 
     types: LinearModel  # one independent binary row per commitment type
-    thresholds: dict[str, float]
+    # Per type: the probability that fires it, or None where the rules decide that type.
+    thresholds: dict[str, float | None]
     status: LinearModel
     actor: LinearModel
     card: dict[str, Any] = field(default_factory=dict)
@@ -52,7 +53,7 @@ class TrainedModels:
         card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
         return cls(
             types=LinearModel.load(directory, "types"),
-            thresholds={k: float(v) for k, v in card["thresholds"].items()},
+            thresholds={k: None if v is None else float(v) for k, v in card["thresholds"].items()},
             status=LinearModel.load(directory, "status"),
             actor=LinearModel.load(directory, "actor"),
             card=card,
