@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+MODEL_NAME ?= cw-$(shell date -u +%Y%m%d)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint types contracts pytest bench clean
+.PHONY: help install run test check lint types contracts pytest bench model clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +42,11 @@ pytest: install
 
 bench: install ## Print throughput and memory figures (JSON lines)
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
+
+model: install ## Retrain the shipped models from the corpus and score them per split
+	$(BIN)/commitwatch --config /dev/null train --split train --out worker/data/model --name $(MODEL_NAME)
+	$(BIN)/commitwatch --config /dev/null evaluate --extractor learned --split dev --split validation \
+		--split feeds --json worker/data/model/evaluation.json
 
 clean: ## Remove the virtualenv and local databases
 	rm -rf $(VENV) commitwatch.db commitwatch.db-wal commitwatch.db-shm

@@ -55,8 +55,9 @@ METRICS_HOST = "127.0.0.1"
 METRICS_PORT = 9464
 
 # --- extraction ---
-# The spaCy-based rules extractor; "minimal" (no model) exists for fast pipeline tests.
-EXTRACTOR = "rules"
+# The models trained on the labelled corpus over spaCy's entities; "rules" is the hand-written
+# predecessor, "minimal" (no model) exists for fast pipeline tests.
+EXTRACTOR = "learned"
 
 # --- commitment events ---
 # One stream for all commitment events; consumers read it with their own consumer groups.

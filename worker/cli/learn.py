@@ -87,7 +87,11 @@ def evaluate(
             click.echo(f"== {label}: {SPLIT_NOTES.get(label, 'labels file')} ==")
             click.echo(render_report(report))
             click.echo("\n".join(report.errors) if errors else "")
-            reports[label] = report.as_dict()
+            figures = report.as_dict()
+            # Errors quote the articles' sentences: news text stays out of files unless asked.
+            reports[label] = (
+                figures if errors else {k: v for k, v in figures.items() if k != "errors"}
+            )
     except (CommitwatchError, ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     if json_out:
