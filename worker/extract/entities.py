@@ -40,6 +40,32 @@ _AND_NAME = re.compile(
     r"Department|Office|Service|Party|Corporation|Company)\b"
 )
 _CAMEL_CASE = re.compile(r"[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+")
+# Last words that make a capitalised phrase an organisation ("... Security Council").
+_ORG_HEAD = (
+    r"(?:Council|Commission|Committee|Agency|Department|Ministry|Office|Bureau|Services?|Fund|"
+    r"Bank|Court|Forum|Group|Mission|Assembly|Parliament|Union|Alliance|Coalition|Initiative|"
+    r"Organi[sz]ation|Institute|Authority|Board|Corporation|Company|Party|Forces|Army|Navy|"
+    r"Guard|Platform|Team|Cent(?:re|er)|Association|Federation|Front|Secretariat|Directorate|"
+    r"Command|Tribunal|Government|Task Force)"
+)
+_WORD = r"[A-Z][\w’'.-]*"
+# Capitalised words ending in an org head right after a name: "UN| Security Council".
+_HEAD_TAIL = re.compile(rf"[ -](?:{_WORD} ){{0,3}}{_ORG_HEAD}\b")
+# "of", "for" or "on" and a capitalised name after an org head: "Council| of Europe",
+# "Agency| for International Development"; "and" only inside a name ("Health and Human").
+_OF_TAIL = re.compile(
+    rf" (?:of|for|on)(?: the)? {_WORD}(?: (?:of |for |of the |and (?=[A-Z][a-z]))?{_WORD})*"
+)
+_ENDS_IN_HEAD = re.compile(rf"\b{_ORG_HEAD}$")
+_NOT_A_NAME = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December".split()
+)
+_GOVERNMENT = re.compile(r"(?:Government of (?:the )?(?P<of>.+)|(?P<adj>.+?) [Gg]overnment)")
+# Capitalised words a person's title may start with ("Deputy Secretary", "Vice President").
+_TITLE_PREFIX = r"(?:(?:Deputy|Vice|Under|Assistant|Acting|First|Principal Deputy) )?"
+# Single words the model calls a person that name companies ("Promsvyazbank", "Surgutneftegas").
+_COMPANY_WORD = re.compile(r"\w+(?:bank|neft\w*|gaz|gas|prom|com|tech)", re.I)
 _CAPITALISED_TAIL = re.compile(r"(?: [A-Z][\w-]*){1,4}")
 _KEPT = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 
@@ -82,6 +108,30 @@ class ArticleEntities:
         return next((e for e in self.entities if e.key == key), None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A span as the ruler or the model gave it, before names are made whole."""
+
+    start: int
+    end: int
+    label: str
+    ent_id: str
+
+
+# Labels of a span that may begin an organisation's name ("UN", "Israeli", "Presidential ...").
+_ORG_STARTS = frozenset({"ORG", "GPE", "NORP", "LOC"})
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w’'.-])((?:[A-Z][\w’'.-]* ){1,3})$")
+
+
+def _named(tail: re.Match[str]) -> bool:
+    """An "of/for/on" tail that names something: not a date, two words after "for"/"on"."""
+    words = tail.group().split()
+    connector, rest = words[0], [w for w in words[1:] if w[0].isupper()]
+    if rest[0] in _NOT_A_NAME:
+        return False
+    return connector == "of" or words[1] == "the" or len(rest) >= 2
+
+
 def _tail_end(text: str, end: int) -> int:
     """The end of the capitalised words that follow a span ("Zaporizhzhia| Nuclear Power Plant")."""
     tail = _CAPITALISED_TAIL.match(text, end)
@@ -114,15 +164,29 @@ class EntityResolver:
     def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
         self._by_key = {e.key: e for e in lexicon.entities}
-        self._by_alias = {a: e for e in lexicon.entities for a in e.aliases}
+        self._by_alias = {a: e for e in lexicon.entities for a in (e.name, *e.aliases)}
         self._titles = Roles(lexicon)
+        titles = sorted({*lexicon.honorifics, *lexicon.roles}, key=len, reverse=True)
+        alternation = "|".join(re.escape(t) for t in titles)
+        self._title_before = re.compile(
+            rf"(?<![\w.]){_TITLE_PREFIX}(?:{alternation})\s$", re.IGNORECASE
+        )
 
     def resolve(self, text: str, doc: Doc) -> ArticleEntities:
         spans, demonyms = self._spans(text, doc)
         spans = self._cluster(spans)
         entities, holders = self._entities(text, spans)
-        mentions = tuple(Mention(s.canonical.key, s.start, s.end, s.text) for s in spans)
+        mentions = tuple(self._mention(text, s) for s in spans)
         return ArticleEntities(entities, mentions, tuple(demonyms), holders)
+
+    def _mention(self, text: str, span: Span) -> Mention:
+        """A surname with its title is one mention ("Secretary Austin", "President Abbas")."""
+        start = span.start
+        if span.canonical.type == "PERSON" and " " not in span.text:
+            title = self._title_before.search(text, max(0, start - 60), start)
+            if title is not None and title.group()[0].isupper():
+                start = title.start()
+        return Mention(span.canonical.key, start, span.end, text[start : span.end])
 
     # --- spans ---------------------------------------------------------------------------
 
@@ -133,35 +197,95 @@ class EntityResolver:
             return from_entry(entry)
         if label == "GPE" and NATURAL_FEATURES.search(surface):
             return None
+        government = _GOVERNMENT.fullmatch(surface) if label == "ORG" else None
+        if government is not None:
+            state = government.group("of") or government.group("adj")
+            found = country(state, self._lexicon.country_abbreviations)
+            if found is not None:
+                return found  # governments stand for their state (label rules)
         return provisional(surface, label, self._lexicon)
 
     def _spans(self, text: str, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str]]]:
         spans: list[Span] = []
-        demonyms: list[tuple[int, int, str]] = []
+        demonyms = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "NORP"]
         starts = {s.start for s in split_sentences(text)}
         # Surnames of people named in full elsewhere are kept even at a sentence start.
         surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
         starts -= {m.start() for name in surnames for m in _occurrences(name, text)}
         excluded = self._excluded_acronyms(text, doc)
-        for ent in doc.ents:
-            if ent.label_ == "NORP":
-                demonyms.append((ent.start_char, ent.end_char, ent.text))
+        for raw in self._joined(text, doc):
+            if raw.label == "NORP":
                 continue
-            label = _KEPT.get(ent.label_) or ("ORG" if ent.ent_id_ else None)
-            if label is None or not self._ruler_ok(ent.ent_id_, text):
+            label = _KEPT.get(raw.label) or ("ORG" if raw.ent_id else None)
+            if label is None or not self._ruler_ok(raw.ent_id, text):
                 continue
-            start, end = trim_span(text, ent.start_char, ent.end_char)
-            if ent.label_ == "ORG" and not ent.ent_id_:
+            start, end = trim_span(text, raw.start, raw.end)
+            if raw.label == "ORG" and not raw.ent_id:
                 end = _whole_name_end(text, end)
             if self._inside_excluded_name(text, start, end) or text[start:end] in excluded:
                 continue
-            if not ent.ent_id_:
+            if not raw.ent_id:
                 label = self._model_label(text, start, end, label, starts)
-            canonical = label and self._canonical(text[start:end], label, ent.ent_id_)
+            canonical = label and self._canonical(text[start:end], label, raw.ent_id)
             if canonical:
                 spans.append(Span(start, end, text[start:end], canonical))
         return spans, demonyms
 
+    def _joined(self, text: str, doc: Doc) -> list[_Raw]:
+        """Spans with organisation names made whole.
+
+        The model and the ruler cut long names: "UN" + "Security Council", "U.S. Agency" +
+        "International Development", a context alias "Council" inside "Presidential Leadership
+        Council". A name that goes on into an org head ("... Council") or, after an org head,
+        into "of/for/on" and capitalised words becomes one ORG span; lists ("the EU, NATO and
+        the G7") are never joined, as commas and a bare "and" end a name.
+        """
+        raws = [_Raw(e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents]
+        curated = {r.start for r in raws if r.ent_id and not r.ent_id.endswith(_CONTEXT)}
+        result: list[_Raw] = []
+        i = 0
+        while i < len(raws):
+            raw = self._left_extended(text, raws[i], result)
+            end = self._org_end(text, raw, curated) if raw.label != "PERSON" else raw.end
+            j = i + 1
+            while j < len(raws) and raws[j].start < end:
+                end = max(end, raws[j].end)
+                j += 1
+            if end > raw.end:
+                entry = self._by_alias.get(text[raw.start : end])
+                key = entry.key if entry is not None else ""
+                raw = _Raw(raw.start, end, entry.type if entry is not None else "ORG", key)
+            result.append(raw)
+            i = j
+        return result
+
+    def _left_extended(self, text: str, raw: _Raw, before: list[_Raw]) -> _Raw:
+        """A context alias after capitalised words is the end of another name ("Security Council")."""
+        if not raw.ent_id.endswith(_CONTEXT):
+            return raw
+        words = _CAPITALISED_BEFORE.search(text, max(0, raw.start - 80), raw.start)
+        if words is None or words.group(1) in ("The", "THE"):
+            return raw
+        start = words.start(1)
+        if before and before[-1].end > start:
+            return raw  # the words belong to a span already kept; _org_end joins them
+        entry = self._by_alias.get(text[start : raw.end])
+        return _Raw(start, raw.end, "ORG", entry.key if entry is not None else "")
+
+    def _org_end(self, text: str, raw: _Raw, curated: set[int]) -> int:
+        end = raw.end
+        complete = bool(raw.ent_id) and not raw.ent_id.endswith(_CONTEXT)
+        for _ in range(3):
+            tail = _HEAD_TAIL.match(text, end)
+            if tail and tail.start() + 1 not in curated and raw.label in _ORG_STARTS:
+                end, complete = tail.end(), False
+                continue
+            of = _OF_TAIL.match(text, end)
+            if of and not complete and _ENDS_IN_HEAD.search(text, raw.start, end) and _named(of):
+                end = of.end()
+                continue
+            break
+        return end
     def _excluded_acronyms(self, text: str, doc: Doc) -> set[str]:
         """Short forms of names left out ("ZNPP" of the nuclear plant) are left out too."""
         names = [text[e.start_char : _tail_end(text, e.end_char)] for e in doc.ents]
@@ -196,6 +320,10 @@ class EntityResolver:
             return None
         if label != "PERSON" and self._titles.follows(text, end):
             return None
+        if label == "PERSON" and (
+            _ENDS_IN_HEAD.search(surface) or _COMPANY_WORD.fullmatch(surface)
+        ):
+            return "ORG"  # "Kahane Chai Front", "Promsvyazbank": the model reads them as people
         if label == "PERSON" and _CAMEL_CASE.fullmatch(surface):
             return "ORG"  # "OpenAI", "BlackRock"; a surname such as "LeCun" re-joins its person
         if label == "GPE" and is_code_like(surface):
@@ -215,8 +343,13 @@ class EntityResolver:
         result = []
         for span in spans:
             c = span.canonical
-            core = person_core(span.text, self._lexicon.honorifics)
+            shouted = span.text.isupper() and c.type == "PERSON" and c.key not in self._by_key
+            # A transcript's speaker label ("SECRETARY BLINKEN:") is the person named elsewhere.
+            surface = span.text.title() if shouted else span.text
+            core = person_core(surface, self._lexicon.honorifics)
             single = " " not in core
+            if shouted and single and core not in surnames:
+                continue  # "QUESTION", "COVID": a shouted word, or a speaker never named in full
             if single and core in surnames and (c.type == "PERSON" or c.key not in self._by_key):
                 c = surnames[core]
             elif single and c.type == "PERSON":
