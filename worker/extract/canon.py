@@ -34,6 +34,7 @@ class Canonical:
     name: str
     type: str
     wikidata: str | None = None
+    parent: str | None = None
 
 
 def slug(text: str) -> str:
@@ -105,7 +106,7 @@ def acronym(name: str) -> str:
 
 
 def from_entry(entry: EntityEntry) -> Canonical:
-    return Canonical(entry.key, entry.name, entry.type, entry.wikidata)
+    return Canonical(entry.key, entry.name, entry.type, entry.wikidata, entry.parent)
 
 
 def provisional(surface: str, label: str, lexicon: Lexicon) -> Canonical:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
@@ -56,6 +56,7 @@ _HEAD_TAIL = re.compile(rf"[ -](?:{_WORD} ){{0,3}}{_ORG_HEAD}\b")
 _OF_TAIL = re.compile(
     rf" (?:of|for|on)(?: the)? {_WORD}(?: (?:of |for |of the |and (?=[A-Z][a-z]))?{_WORD})*"
 )
+_OF_NAME = re.compile(r" of (?:the )?[A-Z]")
 _ENDS_IN_HEAD = re.compile(rf"\b{_ORG_HEAD}$")
 _NOT_A_NAME = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
@@ -64,6 +65,10 @@ _NOT_A_NAME = frozenset(
 _GOVERNMENT = re.compile(r"(?:Government of (?:the )?(?P<of>.+)|(?P<adj>.+?) [Gg]overnment)")
 # Capitalised words a person's title may start with ("Deputy Secretary", "Vice President").
 _TITLE_PREFIX = r"(?:(?:Deputy|Vice|Under|Assistant|Acting|First|Principal Deputy) )?"
+# A single word the model calls an organisation after these is a village or town ("near Marinka").
+_LOCATIVE = re.compile(r"\b(?:in|near|around|outside|towards?|into)\s$")
+# Courtesy titles before a name that are no part of it ("His Majesty King Abdullah").
+_COURTESY = re.compile(r"(?:(?:His|Her) )?(?:Majesty|Excellency|Highness|H\.E\.) ")
 # Single words the model calls a person that name companies ("Promsvyazbank", "Surgutneftegas").
 _COMPANY_WORD = re.compile(r"\w+(?:bank|neft\w*|gaz|gas|prom|com|tech)", re.I)
 _CAPITALISED_TAIL = re.compile(r"(?: [A-Z][\w-]*){1,4}")
@@ -116,6 +121,7 @@ class _Raw:
     end: int
     label: str
     ent_id: str
+    parent: str | None = None
 
 
 # Labels of a span that may begin an organisation's name ("UN", "Israeli", "Presidential ...").
@@ -174,7 +180,7 @@ class EntityResolver:
 
     def resolve(self, text: str, doc: Doc) -> ArticleEntities:
         spans, demonyms = self._spans(text, doc)
-        spans = self._cluster(spans)
+        spans = self._cluster(text, spans)
         entities, holders = self._entities(text, spans)
         mentions = tuple(self._mention(text, s) for s in spans)
         return ArticleEntities(entities, mentions, tuple(demonyms), holders)
@@ -183,10 +189,13 @@ class EntityResolver:
         """A surname with its title is one mention ("Secretary Austin", "President Abbas")."""
         start = span.start
         if span.canonical.type == "PERSON" and " " not in span.text:
-            title = self._title_before.search(text, max(0, start - 60), start)
-            if title is not None and title.group()[0].isupper():
-                start = title.start()
+            start = self._title_start(text, start) or start
         return Mention(span.canonical.key, start, span.end, text[start : span.end])
+
+    def _title_start(self, text: str, start: int) -> int | None:
+        """Where a capitalised title written right before ``start`` begins, if one is."""
+        title = self._title_before.search(text, max(0, start - 60), start)
+        return title.start() if title is not None and title.group()[0].isupper() else None
 
     # --- spans ---------------------------------------------------------------------------
 
@@ -220,13 +229,20 @@ class EntityResolver:
             if label is None or not self._ruler_ok(raw.ent_id, text):
                 continue
             start, end = trim_span(text, raw.start, raw.end)
+            courtesy = _COURTESY.match(text, start, end)
+            if courtesy is not None and label == "PERSON":
+                start = courtesy.end()
             if raw.label == "ORG" and not raw.ent_id:
                 end = _whole_name_end(text, end)
             if self._inside_excluded_name(text, start, end) or text[start:end] in excluded:
                 continue
+            if NATURAL_FEATURES.search(text[start:end]) and _OF_NAME.match(text, end):
+                continue  # "Gulf| of Aden": a natural feature, not the region
             if not raw.ent_id:
                 label = self._model_label(text, start, end, label, starts)
             canonical = label and self._canonical(text[start:end], label, raw.ent_id)
+            if canonical and raw.parent and not canonical.parent and canonical.key != raw.parent:
+                canonical = replace(canonical, parent=raw.parent)
             if canonical:
                 spans.append(Span(start, end, text[start:end], canonical))
         return spans, demonyms
@@ -253,11 +269,22 @@ class EntityResolver:
                 j += 1
             if end > raw.end:
                 entry = self._by_alias.get(text[raw.start : end])
-                key = entry.key if entry is not None else ""
-                raw = _Raw(raw.start, end, entry.type if entry is not None else "ORG", key)
+                if entry is not None:
+                    raw = _Raw(raw.start, end, entry.type, entry.key)
+                else:  # "UN| Security Council", "U.S.| Agency for ...": the body it belongs to
+                    raw = _Raw(raw.start, end, "ORG", "", self._owner(text, raw))
             result.append(raw)
             i = j
         return result
+
+    def _owner(self, text: str, raw: _Raw) -> str | None:
+        """The key of the state or body a joined name starts with, if the span names one."""
+        entry = self._by_key.get(raw.ent_id.removesuffix(_CONTEXT))
+        if entry is not None and entry.type == "ORG":
+            return entry.key
+        name = entry.name if entry is not None else text[raw.start : raw.end]
+        found = country(name, self._lexicon.country_abbreviations)
+        return found.key if found is not None else None  # a state, never a region
 
     def _left_extended(self, text: str, raw: _Raw, before: list[_Raw]) -> _Raw:
         """A context alias after capitalised words is the end of another name ("Security Council")."""
@@ -320,6 +347,13 @@ class EntityResolver:
             return None
         if label != "PERSON" and self._titles.follows(text, end):
             return None
+        if (
+            label == "ORG"
+            and " " not in surface
+            and surface.istitle()
+            and _LOCATIVE.search(text, max(0, start - 12), start)
+        ):
+            return "GPE"
         if label == "PERSON" and (
             _ENDS_IN_HEAD.search(surface) or _COMPANY_WORD.fullmatch(surface)
         ):
@@ -332,7 +366,7 @@ class EntityResolver:
 
     # --- clustering ----------------------------------------------------------------------
 
-    def _cluster(self, spans: list[Span]) -> list[Span]:
+    def _cluster(self, text: str, spans: list[Span]) -> list[Span]:
         people = self._full_names(spans)
         surnames = {name.split()[-1]: c for name, c in people.items()}
         orgs = {
@@ -349,7 +383,13 @@ class EntityResolver:
             core = person_core(surface, self._lexicon.honorifics)
             single = " " not in core
             if shouted and single and core not in surnames:
-                continue  # "QUESTION", "COVID": a shouted word, or a speaker never named in full
+                entry = self._by_alias.get(core)
+                if entry is not None:
+                    c = from_entry(entry)
+                elif self._title_start(text, span.start) is not None:
+                    c = provisional(core, "PERSON", self._lexicon)  # "MR PRICE:"
+                else:
+                    continue  # "QUESTION", "COVID": a shouted word, not a name
             if single and core in surnames and (c.type == "PERSON" or c.key not in self._by_key):
                 c = surnames[core]
             elif single and c.type == "PERSON":
@@ -381,7 +421,7 @@ class EntityResolver:
         for s in spans:
             kind = votes[s.canonical.key].most_common(1)[0][0]
             c = s.canonical
-            result.append(Span(s.start, s.end, s.text, Canonical(c.key, c.name, kind, c.wikidata)))
+            result.append(Span(s.start, s.end, s.text, replace(c, type=kind)))
         return result
 
     # --- entities and roles --------------------------------------------------------------
@@ -415,7 +455,12 @@ class EntityResolver:
             )
             wikidata = None
         kind: EntityType = c.type  # type: ignore[assignment]
-        return Entity(key=key, name=name, type=kind, wikidata_id=wikidata, roles=roles)
+        parent = entry.parent if entry is not None else next(
+            (s.canonical.parent for s in group if s.canonical.parent), None
+        )
+        return Entity(
+            key=key, name=name, type=kind, wikidata_id=wikidata, roles=roles, parent_key=parent
+        )
 
     def _roles(self, text: str, group: list[Span], holders: dict[str, str]) -> tuple[str, ...]:
         if group[0].canonical.type != "PERSON":
