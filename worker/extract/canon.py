@@ -18,9 +18,11 @@ from rigour.territories.util import normalize_territory_name
 from worker.extract.lexicon import EntityEntry, Lexicon
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:[“\"‘(]|(?:the|The|THE|an?)\s+)+")
+# Lower-case words the model runs a name into: "the Israeli Defense Forces| through".
+_TRAILING_WORDS = re.compile(r"(?:\s+(?:through|with|and|of|for|the|in|on|to|from|by|at|as))+$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
-_TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—-])+$")
+_TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—(-])+$")
 # Natural features are not entities under the label rules (seas, rivers, mountains).
 NATURAL_FEATURES = re.compile(
     r"\b(Sea|Ocean|River|Lake|Gulf|Strait|Bay|Mountains?|Peninsula|Channel)\b", re.I
@@ -49,6 +51,9 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     lead = _LEADING_ARTICLE.match(surface)
     if lead:
         start += lead.end()
+    words = _TRAILING_WORDS.search(text, start, end)
+    if words is not None:
+        end = words.start()
     tail = _TRAILING.search(text[start:end])
     if tail and tail.start() > 0:
         end = start + tail.start()

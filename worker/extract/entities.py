@@ -54,9 +54,30 @@ _HEAD_TAIL = re.compile(rf"[ -](?:{_WORD} ){{0,3}}{_ORG_HEAD}\b")
 # "of", "for" or "on" and a capitalised name after an org head: "Council| of Europe",
 # "Agency| for International Development"; "and" only inside a name ("Health and Human").
 _OF_TAIL = re.compile(
-    rf" (?:of|for|on)(?: the)? {_WORD}(?: (?:of |for |of the |and (?=[A-Z][a-z]))?{_WORD})*"
+    rf" (?:of|for|on|in)(?: the)? {_WORD}(?: (?:of |for |of the |and (?=[A-Z][a-z]))?{_WORD})*"
 )
 _OF_NAME = re.compile(r" of (?:the )?[A-Z]")
+# A region named after its city, or a republic: "Bryansk region", "Donetsk People’s Republic".
+_REGION_TAIL = re.compile(
+    r" (?:region|Oblast|oblast|district|Republic|People[’']s Republic|province|Province|Krai|krai)\b"
+)
+# Place-name endings of the war's towns and villages the model reads as people or bodies.
+_TOPONYM = re.compile(
+    r"(?:Novo|Staro|Velyko|Krasno|Krasnyi |Nova |Stara |Velyka )?[A-Z][a-z’'-]+"
+    r"(?:ivka|yivka|ovka|ivske|ivsk|ske|sk|hrad|grad|opil|ovo|evo|yne|ove|eve)"
+)
+# Two words the model reads as an organisation that are a person ("Tatyana Stanovaya").
+_SLAVIC_PERSON = re.compile(
+    r"[A-Z][a-z]+ [A-Z][a-z]+(?:ov|ova|ev|eva|in|ina|uk|yuk|enko|ski|ska|ich|vich|aya|iy|yi)"
+)
+_REMIT_HEADS = frozenset({"Mission", "Commission", "Committee", "Group", "Team"})
+# Words before a span that make it the end of a title ("Secretary of| State for Political ...").
+_TITLE_OF = re.compile(
+    r"\b(?:Secretary|Minister|Director|Administrator|Head|Chief|Commissioner|Coordinator|"
+    r"Officer|Representative|Envoy|Ambassador|Adviser|Advisor)(?:[ -]General)? (?:of|for)"
+    r"(?: the)? $"
+)
+_HAS_HEAD = re.compile(rf"\b{_ORG_HEAD}\b")
 _ENDS_IN_HEAD = re.compile(rf"\b{_ORG_HEAD}$")
 _NOT_A_NAME = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
@@ -67,6 +88,7 @@ _GOVERNMENT = re.compile(r"(?:Government of (?:the )?(?P<of>.+)|(?P<adj>.+?) [Gg
 _TITLE_PREFIX = r"(?:(?:Deputy|Vice|Under|Assistant|Acting|First|Principal Deputy) )?"
 # A single word the model calls an organisation after these is a village or town ("near Marinka").
 _LOCATIVE = re.compile(r"\b(?:in|near|around|outside|towards?|into)\s$")
+_POSSESSIVE = re.compile(r"['’]s?\b")
 # Courtesy titles before a name that are no part of it ("His Majesty King Abdullah").
 _COURTESY = re.compile(r"(?:(?:His|Her) )?(?:Majesty|Excellency|Highness|H\.E\.) ")
 # Single words the model calls a person that name companies ("Promsvyazbank", "Surgutneftegas").
@@ -129,13 +151,16 @@ _ORG_STARTS = frozenset({"ORG", "GPE", "NORP", "LOC"})
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w’'.-])((?:[A-Z][\w’'.-]* ){1,3})$")
 
 
-def _named(tail: re.Match[str]) -> bool:
-    """An "of/for/on" tail that names something: not a date, two words after "for"/"on"."""
+def _named(tail: re.Match[str], head: str) -> bool:
+    """An "of/for/on/in" tail that names something: not a date, two words after "for"/"on"
+    unless a body with a remit ("Committee on Peacekeeping", "Mission in Ukraine")."""
     words = tail.group().split()
     connector, rest = words[0], [w for w in words[1:] if w[0].isupper()]
     if rest[0] in _NOT_A_NAME:
         return False
-    return connector == "of" or words[1] == "the" or len(rest) >= 2
+    if connector in ("on", "in") and head in _REMIT_HEADS:
+        return True
+    return connector == "of" or (connector != "in" and (words[1] == "the" or len(rest) >= 2))
 
 
 def _tail_end(text: str, end: int) -> int:
@@ -234,7 +259,9 @@ class EntityResolver:
                 start = courtesy.end()
             if raw.label == "ORG" and not raw.ent_id:
                 end = _whole_name_end(text, end)
-            if self._inside_excluded_name(text, start, end) or text[start:end] in excluded:
+            if label == "GPE" and self._inside_excluded_name(text, start, end):
+                continue  # an organisation keeps its name in its documents' ("UN Charter")
+            if text[start:end] in excluded:
                 continue
             if NATURAL_FEATURES.search(text[start:end]) and _OF_NAME.match(text, end):
                 continue  # "Gulf| of Aden": a natural feature, not the region
@@ -256,12 +283,17 @@ class EntityResolver:
         into "of/for/on" and capitalised words becomes one ORG span; lists ("the EU, NATO and
         the G7") are never joined, as commas and a bare "and" end a name.
         """
-        raws = [_Raw(e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents]
+        raws = [
+            _Raw(*trim_span(text, e.start_char, e.end_char), e.label_, e.ent_id_) for e in doc.ents
+        ]
         curated = {r.start for r in raws if r.ent_id and not r.ent_id.endswith(_CONTEXT)}
         result: list[_Raw] = []
         i = 0
         while i < len(raws):
             raw = self._left_extended(text, raws[i], result)
+            region = _REGION_TAIL.match(text, raw.end) if raw.label in ("GPE", "LOC") else None
+            if region is not None and country(text[raw.start : raw.end]) is None:
+                raw = _Raw(raw.start, region.end(), raw.label, raw.ent_id)  # "Bryansk region"
             end = self._org_end(text, raw, curated) if raw.label != "PERSON" else raw.end
             j = i + 1
             while j < len(raws) and raws[j].start < end:
@@ -308,7 +340,8 @@ class EntityResolver:
                 end, complete = tail.end(), False
                 continue
             of = _OF_TAIL.match(text, end)
-            if of and not complete and _ENDS_IN_HEAD.search(text, raw.start, end) and _named(of):
+            head = _ENDS_IN_HEAD.search(text, raw.start, end)
+            if of and not complete and head and _named(of, head.group()):
                 end = of.end()
                 continue
             break
@@ -345,15 +378,31 @@ class EntityResolver:
             return "GPE"
         if self._titles.is_title(surface) or _initial_only(surface, text, starts):
             return None
-        if label != "PERSON" and self._titles.follows(text, end):
-            return None
         if (
-            label == "ORG"
-            and " " not in surface
-            and surface.istitle()
-            and _LOCATIVE.search(text, max(0, start - 12), start)
+            label != "GPE"
+            and _TITLE_OF.search(text, max(0, start - 40), start)
+            and not _HAS_HEAD.search(surface)  # "Head of the| Office of the President"
         ):
-            return "GPE"
+            return None  # "Director of| National Intelligence", "Secretary of| State for ..."
+        if (
+            label != "PERSON"
+            and self._titles.follows(text, end)
+            and not _ENDS_IN_HEAD.search(surface)  # "Presidential Leadership Council| President"
+            and country(surface, self._lexicon.country_abbreviations) is None  # "UK| Prime ..."
+        ):
+            return None  # the first words of a title: "European Economic| Commissioner"
+        if label in ("ORG", "PERSON") and _TOPONYM.fullmatch(surface):
+            return "GPE"  # "Novopavlivka", "Komsomolske", "Kramatorsk"
+        if label == "ORG" and _SLAVIC_PERSON.fullmatch(surface) and not _HAS_HEAD.search(surface):
+            return "PERSON"
+        if (
+            label in ("ORG", "PERSON")
+            and surface.istitle()
+            and surface.count(" ") <= 1
+            and _LOCATIVE.search(text, max(0, start - 12), start)
+            and not _POSSESSIVE.match(text, end)
+        ):
+            return "GPE"  # "in Makiivka", "near Kryvyi Rih": a place the model does not know
         if label == "PERSON" and (
             _ENDS_IN_HEAD.search(surface) or _COMPANY_WORD.fullmatch(surface)
         ):
