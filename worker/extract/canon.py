@@ -18,7 +18,9 @@ from rigour.territories.util import normalize_territory_name
 from worker.extract.lexicon import EntityEntry, Lexicon
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_LEADING_ARTICLE = re.compile(r"^(?:[“\"‘(]|(?:the|The|THE|an?)\s+)+")
+_LEADING_ARTICLE = re.compile(r"^(?:[“\"‘(]|['’]s\s+|(?:the|The|THE|an?)\s+)+")
+# An acronym the model runs a name into: "Japan Bank for International Cooperation| (JBIC".
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9.]*$")
 # Lower-case words the model runs a name into: "the Israeli Defense Forces| through".
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:through|with|and|of|for|the|in|on|to|from|by|at|as))+$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
@@ -51,9 +53,10 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     lead = _LEADING_ARTICLE.match(surface)
     if lead:
         start += lead.end()
-    words = _TRAILING_WORDS.search(text, start, end)
-    if words is not None:
-        end = words.start()
+    for trailing in (_TRAILING_ACRONYM, _TRAILING_WORDS):
+        found = trailing.search(text, start, end)
+        if found is not None and found.start() > start:
+            end = found.start()
     tail = _TRAILING.search(text[start:end])
     if tail and tail.start() > 0:
         end = start + tail.start()

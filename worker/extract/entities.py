@@ -88,6 +88,7 @@ _GOVERNMENT = re.compile(r"(?:Government of (?:the )?(?P<of>.+)|(?P<adj>.+?) [Gg
 _TITLE_PREFIX = r"(?:(?:Deputy|Vice|Under|Assistant|Acting|First|Principal Deputy) )?"
 # A single word the model calls an organisation after these is a village or town ("near Marinka").
 _LOCATIVE = re.compile(r"\b(?:in|near|around|outside|towards?|into)\s$")
+_INNER_POSSESSIVE = re.compile(r"['’]s ")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 # Courtesy titles before a name that are no part of it ("His Majesty King Abdullah").
 _COURTESY = re.compile(r"(?:(?:His|Her) )?(?:Majesty|Excellency|Highness|H\.E\.) ")
@@ -189,6 +190,27 @@ def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
     )
 
 
+def _line_end(text: str, ent: Any) -> int:
+    """A name never runs across a line break ("Hotel Masseria San Domenico\nFasano")."""
+    newline = text.find("\n", ent.start_char, ent.end_char)
+    return ent.end_char if newline < 0 else newline
+
+
+def _person_part(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name in a person span: no courtesy title, and one side of a possessive
+    ("Venezuela’s| Nicolas Maduro", "Sullivan|’s Call")."""
+    courtesy = _COURTESY.match(text, start, end)
+    if courtesy is not None:
+        start = courtesy.end()
+    possessive = _INNER_POSSESSIVE.search(text, start, end)
+    if possessive is not None:
+        after = text[possessive.end() : end]
+        if " " in after.strip():
+            return possessive.end(), end
+        return start, possessive.start()
+    return start, end
+
+
 class EntityResolver:
     """Turns a processed ``Doc`` into canonical entities; built once per extractor."""
 
@@ -254,9 +276,8 @@ class EntityResolver:
             if label is None or not self._ruler_ok(raw.ent_id, text):
                 continue
             start, end = trim_span(text, raw.start, raw.end)
-            courtesy = _COURTESY.match(text, start, end)
-            if courtesy is not None and label == "PERSON":
-                start = courtesy.end()
+            if label == "PERSON" and not raw.ent_id:
+                start, end = _person_part(text, start, end)
             if raw.label == "ORG" and not raw.ent_id:
                 end = _whole_name_end(text, end)
             if label == "GPE" and self._inside_excluded_name(text, start, end):
@@ -284,7 +305,8 @@ class EntityResolver:
         the G7") are never joined, as commas and a bare "and" end a name.
         """
         raws = [
-            _Raw(*trim_span(text, e.start_char, e.end_char), e.label_, e.ent_id_) for e in doc.ents
+            _Raw(*trim_span(text, e.start_char, _line_end(text, e)), e.label_, e.ent_id_)
+            for e in doc.ents
         ]
         curated = {r.start for r in raws if r.ent_id and not r.ent_id.endswith(_CONTEXT)}
         result: list[_Raw] = []
@@ -378,6 +400,8 @@ class EntityResolver:
             return "GPE"
         if self._titles.is_title(surface) or _initial_only(surface, text, starts):
             return None
+        if self._titles.begins(text, start, end):
+            return None  # the first words of a title: "National Security| Advisor"
         if (
             label != "GPE"
             and _TITLE_OF.search(text, max(0, start - 40), start)
