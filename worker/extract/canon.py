@@ -24,6 +24,7 @@ _TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9.]*$")
 # Lower-case words the model runs a name into: "the Israeli Defense Forces| through".
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:through|with|and|of|for|the|in|on|to|from|by|at|as))+$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+_COMPANY_END = re.compile(r"\b(?:Ltd|Inc|Co|Corp|Bros)\.$")
 _TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—(-])+$")
 # Natural features are not entities under the label rules (seas, rivers, mountains).
 NATURAL_FEATURES = re.compile(
@@ -60,8 +61,10 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _TRAILING.search(text[start:end])
     if tail and tail.start() > 0:
         end = start + tail.start()
-        if _ABBREVIATION_END.search(text[start : end + 1]):
-            end += 1  # keep the full stop of "U.S." or "U.N."
+        if _ABBREVIATION_END.search(text[start : end + 1]) or _COMPANY_END.search(
+            text[start : end + 1]
+        ):
+            end += 1  # keep the full stop of "U.S.", "U.N." or "Ltd."
     return start, end
 
 

@@ -46,7 +46,8 @@ _ORG_HEAD = (
     r"Bank|Court|Forum|Group|Mission|Assembly|Parliament|Union|Alliance|Coalition|Initiative|"
     r"Organi[sz]ation|Institute|Authority|Board|Corporation|Company|Party|Forces|Army|Navy|"
     r"Guard|Platform|Team|Cent(?:re|er)|Association|Federation|Front|Secretariat|Directorate|"
-    r"Command|Tribunal|Government|Task Force)"
+    r"Command|Tribunal|Government|Task Force|Embassy|Division|Brigade|Regiment|Battalion|Corps|"
+    r"Fleet|Military District)"
 )
 _WORD = r"[A-Z][\w’'.-]*"
 # Capitalised words ending in an org head right after a name: "UN| Security Council".
@@ -70,7 +71,8 @@ _TOPONYM = re.compile(
 _SLAVIC_PERSON = re.compile(
     r"[A-Z][a-z]+ [A-Z][a-z]+(?:ov|ova|ev|eva|in|ina|uk|yuk|enko|ski|ska|ich|vich|aya|iy|yi)"
 )
-_REMIT_HEADS = frozenset({"Mission", "Commission", "Committee", "Group", "Team"})
+_ORDINAL_BEFORE = re.compile(r"\b\d+(?:st|nd|rd|th) $")
+_REMIT_HEADS = frozenset({"Mission", "Commission", "Committee", "Group", "Team", "Embassy"})
 # Words before a span that make it the end of a title ("Secretary of| State for Political ...").
 _TITLE_OF = re.compile(
     r"\b(?:Secretary|Minister|Director|Administrator|Head|Chief|Commissioner|Coordinator|"
@@ -313,6 +315,9 @@ class EntityResolver:
         i = 0
         while i < len(raws):
             raw = self._left_extended(text, raws[i], result)
+            ordinal = _ORDINAL_BEFORE.search(text, max(0, raw.start - 8), raw.start)
+            if ordinal is not None and raw.label == "ORG" and _ENDS_IN_HEAD.search(text, 0, raw.end):
+                raw = _Raw(ordinal.start(), raw.end, raw.label, raw.ent_id)  # "20th| Combined Arms Army"
             region = _REGION_TAIL.match(text, raw.end) if raw.label in ("GPE", "LOC") else None
             if region is not None and country(text[raw.start : raw.end]) is None:
                 raw = _Raw(raw.start, region.end(), raw.label, raw.ent_id)  # "Bryansk region"
