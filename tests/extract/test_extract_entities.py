@@ -43,14 +43,26 @@ def test_state_bodies_roll_up_to_their_state(rules: RulesExtractor) -> None:
 @pytest.mark.parametrize(
     ("text", "name", "parent"),
     [
-        ("Diplomats met the UN Human Rights Monitoring Mission in Ukraine on Friday.",
-         "UN Human Rights Monitoring Mission in Ukraine", "org:un"),
-        ("Funds went through the U.S. Agency for International Development last year.",
-         "USAID", "gpe:us"),
-        ("They met the Presidential Leadership Council President in Aden.",
-         "Presidential Leadership Council", None),
-        ("Officials at the National Security Council said little.",
-         "National Security Council", None),
+        (
+            "Diplomats met the UN Human Rights Monitoring Mission in Ukraine on Friday.",
+            "UN Human Rights Monitoring Mission in Ukraine",
+            "org:un",
+        ),
+        (
+            "Funds went through the U.S. Agency for International Development last year.",
+            "USAID",
+            "gpe:us",
+        ),
+        (
+            "They met the Presidential Leadership Council President in Aden.",
+            "Presidential Leadership Council",
+            None,
+        ),
+        (
+            "Officials at the National Security Council said little.",
+            "National Security Council",
+            None,
+        ),
     ],
 )
 def test_names_cut_by_the_model_are_made_whole(
@@ -78,9 +90,7 @@ def test_products_documents_events_and_rooms_are_not_entities(rules: RulesExtrac
         "Reduction Act, Blinken said in the Benjamin Franklin Room before the Madrid Summit."
     )
     names = _names(_extract(rules, text))
-    assert not any(
-        w in n for n in names for w in ("Vehicles", "Patriots", "Act", "Room", "Summit")
-    )
+    assert not any(w in n for n in names for w in ("Vehicles", "Patriots", "Act", "Room", "Summit"))
 
 
 def test_speaker_labels_join_the_person_and_shouted_words_are_dropped(

@@ -60,7 +60,7 @@ _OF_TAIL = re.compile(
 _OF_NAME = re.compile(r" of (?:the )?[A-Z]")
 # A region named after its city, or a republic: "Bryansk region", "Donetsk People’s Republic".
 _REGION_TAIL = re.compile(
-    r" (?:region|Oblast|oblast|district|Republic|People[’']s Republic|province|Province|Krai|krai)\b"
+    r" (?:region|Oblast|oblast|district|Republic|People[’']s Republic|[Pp]rovince|[Kk]rai)\b"
 )
 # Place-name endings of the war's towns and villages the model reads as people or bodies.
 _TOPONYM = re.compile(
@@ -82,8 +82,11 @@ _TITLE_OF = re.compile(
 _HAS_HEAD = re.compile(rf"\b{_ORG_HEAD}\b")
 _ENDS_IN_HEAD = re.compile(rf"\b{_ORG_HEAD}$")
 _NOT_A_NAME = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December".split()
+    {
+        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        *("January", "February", "March", "April", "May", "June", "July", "August"),
+        *("September", "October", "November", "December"),
+    }
 )
 _GOVERNMENT = re.compile(r"(?:Government of (?:the )?(?P<of>.+)|(?P<adj>.+?) [Gg]overnment)")
 # Capitalised words a person's title may start with ("Deputy Secretary", "Vice President").
@@ -190,6 +193,18 @@ def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
     return bool(found) and all(
         position in starts or text[position - 1 : position] in "“\"‘'" for position in found
     )
+
+
+def _widened(text: str, raw: _Raw) -> _Raw:
+    """A unit with its ordinal ("20th| Combined Arms Army"), a region with its word
+    ("Bryansk| region"); a country keeps its own name."""
+    ordinal = _ORDINAL_BEFORE.search(text, max(0, raw.start - 8), raw.start)
+    if ordinal is not None and raw.label == "ORG" and _ENDS_IN_HEAD.search(text, 0, raw.end):
+        return _Raw(ordinal.start(), raw.end, raw.label, raw.ent_id)
+    region = _REGION_TAIL.match(text, raw.end) if raw.label in ("GPE", "LOC") else None
+    if region is not None and country(text[raw.start : raw.end]) is None:
+        return _Raw(raw.start, region.end(), raw.label, raw.ent_id)
+    return raw
 
 
 def _line_end(text: str, ent: Any) -> int:
@@ -314,13 +329,7 @@ class EntityResolver:
         result: list[_Raw] = []
         i = 0
         while i < len(raws):
-            raw = self._left_extended(text, raws[i], result)
-            ordinal = _ORDINAL_BEFORE.search(text, max(0, raw.start - 8), raw.start)
-            if ordinal is not None and raw.label == "ORG" and _ENDS_IN_HEAD.search(text, 0, raw.end):
-                raw = _Raw(ordinal.start(), raw.end, raw.label, raw.ent_id)  # "20th| Combined Arms Army"
-            region = _REGION_TAIL.match(text, raw.end) if raw.label in ("GPE", "LOC") else None
-            if region is not None and country(text[raw.start : raw.end]) is None:
-                raw = _Raw(raw.start, region.end(), raw.label, raw.ent_id)  # "Bryansk region"
+            raw = _widened(text, self._left_extended(text, raws[i], result))
             end = self._org_end(text, raw, curated) if raw.label != "PERSON" else raw.end
             j = i + 1
             while j < len(raws) and raws[j].start < end:
@@ -346,7 +355,7 @@ class EntityResolver:
         return found.key if found is not None else None  # a state, never a region
 
     def _left_extended(self, text: str, raw: _Raw, before: list[_Raw]) -> _Raw:
-        """A context alias after capitalised words is the end of another name ("Security Council")."""
+        """A context alias after capitalised words ends another name ("Security Council")."""
         if not raw.ent_id.endswith(_CONTEXT):
             return raw
         words = _CAPITALISED_BEFORE.search(text, max(0, raw.start - 80), raw.start)
@@ -373,6 +382,7 @@ class EntityResolver:
                 continue
             break
         return end
+
     def _excluded_acronyms(self, text: str, doc: Doc) -> set[str]:
         """Short forms of names left out ("ZNPP" of the nuclear plant) are left out too."""
         names = [text[e.start_char : _tail_end(text, e.end_char)] for e in doc.ents]
@@ -533,8 +543,10 @@ class EntityResolver:
             )
             wikidata = None
         kind: EntityType = c.type  # type: ignore[assignment]
-        parent = entry.parent if entry is not None else next(
-            (s.canonical.parent for s in group if s.canonical.parent), None
+        parent = (
+            entry.parent
+            if entry is not None
+            else next((s.canonical.parent for s in group if s.canonical.parent), None)
         )
         return Entity(
             key=key, name=name, type=kind, wikidata_id=wikidata, roles=roles, parent_key=parent
