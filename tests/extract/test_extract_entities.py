@@ -123,3 +123,9 @@ def test_a_parent_chain_that_loops_is_a_config_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="loops"):
         load_lexicon(tmp_path)
+
+
+def test_countries_joined_by_hyphens_are_a_list(rules: RulesExtractor) -> None:
+    text = "Leaders met in the Japan-Australia-India-U.S. format and the U.S.-Japan Alliance grew."
+    keys = {e.key for e in _extract(rules, text).entities}
+    assert {"gpe:jp", "gpe:au", "gpe:in", "gpe:us"} <= keys

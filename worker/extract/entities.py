@@ -51,7 +51,7 @@ _ORG_HEAD = (
 )
 _WORD = r"[A-Z][\w’'.-]*"
 # Capitalised words ending in an org head right after a name: "UN| Security Council".
-_HEAD_TAIL = re.compile(rf"[ -](?:{_WORD} ){{0,3}}{_ORG_HEAD}\b")
+_HEAD_TAIL = re.compile(rf" (?:{_WORD} ){{0,3}}{_ORG_HEAD}\b")
 # "of", "for" or "on" and a capitalised name after an org head: "Council| of Europe",
 # "Agency| for International Development"; "and" only inside a name ("Health and Human").
 _OF_TAIL = re.compile(
@@ -72,6 +72,8 @@ _SLAVIC_PERSON = re.compile(
     r"[A-Z][a-z]+ [A-Z][a-z]+(?:ov|ova|ev|eva|in|ina|uk|yuk|enko|ski|ska|ich|vich|aya|iy|yi)"
 )
 _ORDINAL_BEFORE = re.compile(r"\b\d+(?:st|nd|rd|th) $")
+_HYPHEN_CHAIN = re.compile(r"(?<![\w.-])[A-Z][\w.]*(?:-[A-Z][\w.]*)+(?![\w-])")
+_CHAIN_ABBREVIATIONS = frozenset({"US", "U.S", "UK", "ROK", "UAE", "DPRK", "PRC"})
 _REMIT_HEADS = frozenset({"Mission", "Commission", "Committee", "Group", "Team", "Embassy"})
 # Words before a span that make it the end of a title ("Secretary of| State for Political ...").
 _TITLE_OF = re.compile(
@@ -193,6 +195,23 @@ def _initial_only(surface: str, text: str, starts: set[int]) -> bool:
     return bool(found) and all(
         position in starts or text[position - 1 : position] in "“\"‘'" for position in found
     )
+
+
+def _with_chained_countries(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Countries joined by hyphens are a list ("Japan-Australia-India-U.S."): each is a GPE,
+    and the model's span over part of the chain gives way to them."""
+    parts: list[_Raw] = []
+    for chain in _HYPHEN_CHAIN.finditer(text):
+        found = [
+            _Raw(chain.start() + m.start(), chain.start() + m.end(), "GPE", "")
+            for m in re.finditer(r"[^-]+", chain.group())
+        ]
+        if all(country(text[p.start : p.end], _CHAIN_ABBREVIATIONS) for p in found):
+            parts += found
+    if not parts:
+        return raws
+    kept = [r for r in raws if not any(r.start < p.end and p.start < r.end for p in parts)]
+    return sorted(kept + parts, key=lambda r: r.start)
 
 
 def _widened(text: str, raw: _Raw) -> _Raw:
@@ -321,10 +340,13 @@ class EntityResolver:
         into "of/for/on" and capitalised words becomes one ORG span; lists ("the EU, NATO and
         the G7") are never joined, as commas and a bare "and" end a name.
         """
-        raws = [
-            _Raw(*trim_span(text, e.start_char, _line_end(text, e)), e.label_, e.ent_id_)
-            for e in doc.ents
-        ]
+        raws = _with_chained_countries(
+            text,
+            [
+                _Raw(*trim_span(text, e.start_char, _line_end(text, e)), e.label_, e.ent_id_)
+                for e in doc.ents
+            ],
+        )
         curated = {r.start for r in raws if r.ent_id and not r.ent_id.endswith(_CONTEXT)}
         result: list[_Raw] = []
         i = 0
