@@ -222,7 +222,9 @@ def _widened(text: str, raw: _Raw) -> _Raw:
         return _Raw(ordinal.start(), raw.end, raw.label, raw.ent_id)
     region = _REGION_TAIL.match(text, raw.end) if raw.label in ("GPE", "LOC") else None
     if region is not None and country(text[raw.start : raw.end]) is None:
-        return _Raw(raw.start, region.end(), raw.label, raw.ent_id)
+        # "Donbas region" is Donbas; "Donetsk People’s Republic" is not the city of Donetsk.
+        kept = raw.ent_id if region.group().strip() in ("region", "district") else ""
+        return _Raw(raw.start, region.end(), raw.label, kept)
     return raw
 
 
