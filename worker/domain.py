@@ -60,6 +60,8 @@ class Entity:
 
     ``key`` is stable across articles ("gpe:gb", "org:nato", "person:keir-starmer") so the store
     can keep one row per entity; ``roles`` are what the text calls a person ("Prime Minister").
+    ``parent_key`` is the key of the body it belongs to ("org:european-commission" ->
+    "org:eu", "org:us-state-department" -> "gpe:us"), so a query for the parent finds it.
     """
 
     key: str
@@ -67,6 +69,7 @@ class Entity:
     type: EntityType
     wikidata_id: str | None = None
     roles: tuple[str, ...] = ()
+    parent_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,10 +40,20 @@ def test_rules_mentions_are_verbatim_and_keyed(
 @pytest.mark.parametrize(
     ("key", "name", "kind", "forms"),
     [
-        ("person:keir-starmer", "Keir Starmer", "PERSON", {"Keir Starmer", "Sir Keir", "Starmer"}),
+        (
+            "person:keir-starmer",
+            "Keir Starmer",
+            "PERSON",
+            {"Keir Starmer", "Sir Keir", "Mr Starmer"},
+        ),
         ("gpe:gb", "United Kingdom", "GPE", {"Britain", "UK"}),
         ("org:nato", "NATO", "ORG", {"Nato"}),
-        ("person:volodymyr-zelensky", "Volodymyr Zelensky", "PERSON", {"Zelenskyy", "Zelensky"}),
+        (
+            "person:volodymyr-zelensky",
+            "Volodymyr Zelensky",
+            "PERSON",
+            {"Zelenskyy", "President Zelensky"},
+        ),
         (
             "org:coalition-of-the-willing",
             "Coalition of the Willing",

@@ -19,7 +19,7 @@ FLOORS = {
     "commitments_f1": 0.845,
     "actor_accuracy": 0.86,
     "status_accuracy": 0.85,
-    "entities_f1": 0.94,
+    "entities_f1": 0.96,
 }
 
 

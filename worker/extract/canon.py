@@ -18,9 +18,14 @@ from rigour.territories.util import normalize_territory_name
 from worker.extract.lexicon import EntityEntry, Lexicon
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:[“\"‘(]|['’]s\s+|(?:the|The|THE|an?)\s+)+")
+# An acronym the model runs a name into: "Japan Bank for International Cooperation| (JBIC".
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z0-9.]*$")
+# Lower-case words the model runs a name into: "the Israeli Defense Forces| through".
+_TRAILING_WORDS = re.compile(r"(?:\s+(?:through|with|and|of|for|the|in|on|to|from|by|at|as))+$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
-_TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—-])+$")
+_COMPANY_END = re.compile(r"\b(?:Ltd|Inc|Co|Corp|Bros)\.$")
+_TRAILING = re.compile(r"(['’]s|['’]|[\s,.;:–—(-])+$")
 # Natural features are not entities under the label rules (seas, rivers, mountains).
 NATURAL_FEATURES = re.compile(
     r"\b(Sea|Ocean|River|Lake|Gulf|Strait|Bay|Mountains?|Peninsula|Channel)\b", re.I
@@ -34,6 +39,7 @@ class Canonical:
     name: str
     type: str
     wikidata: str | None = None
+    parent: str | None = None
 
 
 def slug(text: str) -> str:
@@ -48,11 +54,17 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     lead = _LEADING_ARTICLE.match(surface)
     if lead:
         start += lead.end()
+    for trailing in (_TRAILING_ACRONYM, _TRAILING_WORDS):
+        found = trailing.search(text, start, end)
+        if found is not None and found.start() > start:
+            end = found.start()
     tail = _TRAILING.search(text[start:end])
     if tail and tail.start() > 0:
         end = start + tail.start()
-        if _ABBREVIATION_END.search(text[start : end + 1]):
-            end += 1  # keep the full stop of "U.S." or "U.N."
+        if _ABBREVIATION_END.search(text[start : end + 1]) or _COMPANY_END.search(
+            text[start : end + 1]
+        ):
+            end += 1  # keep the full stop of "U.S.", "U.N." or "Ltd."
     return start, end
 
 
@@ -105,7 +117,7 @@ def acronym(name: str) -> str:
 
 
 def from_entry(entry: EntityEntry) -> Canonical:
-    return Canonical(entry.key, entry.name, entry.type, entry.wikidata)
+    return Canonical(entry.key, entry.name, entry.type, entry.wikidata, entry.parent)
 
 
 def provisional(surface: str, label: str, lexicon: Lexicon) -> Canonical:

@@ -75,6 +75,7 @@ class EntityEntry:
     role: str | None = None
     context_aliases: tuple[str, ...] = ()
     context_triggers: tuple[str, ...] = ()
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +212,24 @@ def _entity(spec: dict[str, Any]) -> EntityEntry:
             role=spec.get("role"),
             context_aliases=tuple(spec.get("context_aliases", [])),
             context_triggers=tuple(spec.get("context_triggers", [])),
+            parent=spec.get("parent"),
         )
     except KeyError as exc:
         raise ConfigError(f"entity {spec!r} lacks {exc}") from exc
+
+
+def _checked_parents(entities: tuple[EntityEntry, ...]) -> tuple[EntityEntry, ...]:
+    """Each parent chain ends: no entity is its own ancestor (a roll-up would never stop)."""
+    parents = {e.key: e.parent for e in entities if e.parent}
+    for key in parents:
+        seen = {key}
+        parent = parents.get(key)
+        while parent is not None:
+            if parent in seen:
+                raise ConfigError(f"entity {key!r}: its parent chain loops at {parent!r}")
+            seen.add(parent)
+            parent = parents.get(parent)
+    return entities
 
 
 def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
@@ -231,7 +247,7 @@ def load_lexicon(directory: Path | None = DEFAULT_LEXICON_DIR) -> Lexicon:
             (status, _compile(rf"\b({'|'.join(words)})\s+([\w-]+\s+)?$", "modifiers"))
             for status, words in data.get("modifiers", {}).items()
         ),
-        entities=tuple(_entity(e) for e in data.get("entity", [])),
+        entities=_checked_parents(tuple(_entity(e) for e in data.get("entity", []))),
         forecast_cues=tuple(_compile(c, "forecast") for c in data.get("forecast_cues", [])),
         enumeration_cues=tuple(_compile(c, "enum") for c in data.get("enumeration_cues", [])),
         effect_cues=tuple(_compile(c, "effect") for c in data.get("effect_cues", [])),

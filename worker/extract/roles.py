@@ -26,6 +26,7 @@ class Roles:
         self._before = re.compile(rf"({qualifier}(?:{alternation}))\s+(?:[A-Z][\w.]* ){{0,2}}$")
         self._after = re.compile(rf"^,\s+(?:the\s+)?([\w'’ .-]{{0,40}}?(?:{alternation}))\b")
         self._follows = re.compile(rf"\s+(?:{alternation})\b")
+        self._starts = re.compile(rf"(?:{alternation})\b")
         words = {r.casefold() for r in lexicon.roles} | {
             w.casefold() for r in lexicon.roles for w in r.split() if w[0].isupper()
         }
@@ -38,6 +39,11 @@ class Roles:
     def follows(self, text: str, end: int) -> bool:
         """A title starts right after ``end`` ("European Economic| Commissioner")."""
         return self._follows.match(text, end) is not None
+
+    def begins(self, text: str, start: int, end: int) -> bool:
+        """A title starts at ``start`` and runs past ``end`` ("National Security| Advisor")."""
+        match = self._starts.match(text, start)
+        return match is not None and match.end() > end
 
     def around(self, text: str, spans: list[tuple[int, int]]) -> list[str]:
         """Titles written before or after any of a person's mentions, in order, unique."""
