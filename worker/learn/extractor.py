@@ -13,6 +13,7 @@ from worker.domain import ArticleText, Extraction
 from worker.errors import ConfigError
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import DEFAULT_LEXICON_DIR
+from worker.extract.rules import VERSION as RULES_VERSION
 from worker.extract.rules import RulesExtractor, publisher_of
 from worker.extract.sentences import split_sentences
 from worker.learn.decide import decide_article
@@ -40,7 +41,7 @@ class LearnedExtractor(RulesExtractor):
     ) -> None:
         self._models = load_models(model_dir)
         super().__init__(lexicon_dir)
-        self.version = f"{VERSION}/{self._models.name}" + self.version.removeprefix("rules-1")
+        self.version = f"{VERSION}/{self._models.name}" + self.version.removeprefix(RULES_VERSION)
 
     def _extraction(self, article: ArticleText, entities: ArticleEntities) -> Extraction:
         commitments = decide_article(
