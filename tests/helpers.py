@@ -8,11 +8,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any
 
+from worker.config import Settings
 from worker.domain import ArticleText, Commitment, Entity, Extraction, FeedEntry, Mention
+from worker.feeds.sources import FeedSources
+from worker.intake.poller import Poller
+from worker.pipeline.dispatch import Dispatch
+from worker.queue.dispatch import QueueDispatch
+from worker.runtime.wiring import Runtime
+from worker.store.db import Sessions
 
 TEXT = "The United Kingdom will impose sanctions on Russia. Talks resume on Monday."
 
@@ -108,3 +116,24 @@ def worker_output(proc: subprocess.Popen[bytes]) -> str:
         proc.kill()
     out, _ = proc.communicate(timeout=30)
     return out.decode(errors="replace")[-4000:]
+
+
+@contextmanager
+def polling(
+    settings: Settings, sessions: Sessions, dispatch: Dispatch | None, **kwargs: Any
+) -> Iterator[Poller]:
+    """A poller on ``sessions`` built as the runtime builds one, its HTTP client closed after."""
+    with FeedSources(settings.fetch) as sources:
+        yield Poller(
+            settings.poll,
+            sessions,
+            sources,
+            dispatch,
+            max_article_chars=settings.extract.max_article_chars,
+            **kwargs,
+        )
+
+
+def queue_dispatch(settings: Settings) -> QueueDispatch:
+    """The deployed ``Dispatch``: publishing to the Celery queue that ``settings`` name."""
+    return QueueDispatch(Runtime(settings).celery)

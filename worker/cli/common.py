@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
 from worker.ops.logs import LogFormat, configure_logging
-from worker.runtime import Runtime
+from worker.runtime.wiring import Runtime
 
 
 class State:

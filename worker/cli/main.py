@@ -61,7 +61,7 @@ def run(state: State, seeds_dir: Path) -> None:
 
     The embedded default: no Redis or PostgreSQL needed. Running it again adds nothing new.
     """
-    from worker.embedded import run_embedded
+    from worker.runtime.embedded import run_embedded
 
     state.log_level = state.log_level or "WARNING"  # the progress lines are the user's view
     settings = state.settings
@@ -84,7 +84,7 @@ def poll(state: State, forever: bool, force: bool) -> None:
 
     Any number of pollers may run: each feed is leased by one before it is fetched.
     """
-    from worker.daemon import poll_forever, poll_once
+    from worker.runtime.daemon import poll_forever, poll_once
 
     settings = state.settings
     if forever:
@@ -101,12 +101,12 @@ def poll(state: State, forever: bool, force: bool) -> None:
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
     from worker.ops.logs import wants_json
-    from worker.queue.app import create_app, keep_our_logging, preload_in_pool_processes
+    from worker.queue.app import keep_our_logging, preload_in_pool_processes
 
     settings = state.settings
-    app = create_app(settings)
+    app = state.runtime.celery
     keep_our_logging()
-    preload_in_pool_processes(app)
+    preload_in_pool_processes(state.runtime)
     # The banner is many lines of text on stdout; with JSON logs "ready" is logged instead.
     quiet = ["--quiet"] if wants_json(state.log_format or settings.log_format, sys.stderr) else []
     argv = [

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import redis
 from sqlalchemy.orm import Session
 
+from worker.domain import utcnow
 from worker.ops.redact import redact
 from worker.queue.depth import QueueDepth, queue_depth
 from worker.store.db import Sessions
 from worker.store.figures import PipelineFigures, pipeline_figures
-from worker.store.models import utcnow
 from worker.store.queries import Stats, stats
 
 # A scrape or ``stats`` waits this long for Redis before reporting it down.

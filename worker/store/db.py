@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,6 +55,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_sessions(engine: Engine) -> Sessions:
     """Session factory; objects stay readable after commit because tasks log them afterwards."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """One database for one process: its engine (connection pool) and session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.sessions = make_sessions(self.engine)
+
+    @property
+    def target(self) -> str:
+        """The URL with the password hidden, to name the database in reports."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def ping(self) -> None:
+        """``SELECT 1`` on a pooled connection (pre-ping replaces a dead one); raises if down."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def close(self) -> None:
+        """Release the pool's connections."""
+        self.engine.dispose()
 
 
 def alembic_config(url: str) -> Config:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from worker.store.models import Article, ArticleStatus, DeadLetter, utcnow
+from worker.domain import utcnow
+from worker.store.models import Article, ArticleStatus, DeadLetter
 
 
 def dead_letter(session: Session, article: Article, reason: str) -> DeadLetter:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from worker import domain
+from worker.domain import utcnow
 from worker.events import commitment_keys, diff_commitments
 from worker.store.models import (
     Article,
@@ -25,7 +26,6 @@ from worker.store.models import (
     Commitment,
     Entity,
     Mention,
-    utcnow,
 )
 from worker.store.outbox import stage_events, stored_commitments
 

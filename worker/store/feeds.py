@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from worker.store.models import Feed, utcnow
+from worker.domain import utcnow
+from worker.store.models import Feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +122,11 @@ def disable_feed(session: Session, feed_id: int, *, now: datetime, reason: str) 
 
 def _url_taken(session: Session, url: str) -> bool:
     return session.scalar(select(Feed.id).where(Feed.url == url)) is not None
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next enabled feed falls due (None: no enabled feed), timezone-aware UTC."""
+    due = session.scalar(select(func.min(Feed.next_check_at)).where(Feed.enabled.is_(True)))
+    if due is not None and due.tzinfo is None:  # SQLite's func.min bypasses the column type
+        due = due.replace(tzinfo=UTC)
+    return due

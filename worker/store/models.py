@@ -21,10 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    """Timezone-aware now: every timestamp in the store is UTC."""
-    return datetime.now(UTC)
+from worker.domain import utcnow
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from worker import domain
+from worker.domain import utcnow
 from worker.events import Change, commitment_event
 from worker.messages import EventArticle, EventSource
 from worker.store.models import (
@@ -24,7 +25,6 @@ from worker.store.models import (
     Commitment,
     Entity,
     OutboxEvent,
-    utcnow,
 )
 
 

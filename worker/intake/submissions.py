@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from worker.domain import utcnow
 from worker.errors import InvalidArticleError
 from worker.messages import ArticleSubmission, parse_submission
 from worker.store.db import Sessions, outage_as_unavailable
-from worker.store.models import utcnow
 from worker.store.submissions import Intake, IntakeResult, record_rejection, store_submission
 
 log = logging.getLogger(__name__)
