@@ -18,9 +18,11 @@ from worker.domain import ArticleText, Commitment, Entity, Extraction, FeedEntry
 from worker.feeds.sources import FeedSources
 from worker.intake.poller import Poller
 from worker.pipeline.dispatch import Dispatch
+from worker.pipeline.results import save_results
 from worker.queue.dispatch import QueueDispatch
 from worker.runtime.wiring import Runtime
-from worker.store.db import Sessions
+from worker.store.articles import load_article
+from worker.store.db import Session, Sessions
 
 TEXT = "The United Kingdom will impose sanctions on Russia. Talks resume on Monday."
 
@@ -137,3 +139,10 @@ def polling(
 def queue_dispatch(settings: Settings) -> QueueDispatch:
     """The deployed ``Dispatch``: publishing to the Celery queue that ``settings`` name."""
     return QueueDispatch(Runtime(settings).celery)
+
+
+def store_results(session: Session, article_id: int, result: Extraction) -> int:
+    """Replace a stored article's results as the processor does; the events staged."""
+    article = load_article(session, article_id, lock=True)
+    assert article is not None, f"no article {article_id}"
+    return save_results(session, article, result)

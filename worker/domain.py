@@ -17,6 +17,14 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "GPE")
 CommitmentStatus = Literal["announced", "pledged", "proposed", "refused"]
 
 
+class ArticleStatus:
+    """Where an article is in its life: stored, extracted, or given up on."""
+
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"
+
+
 def utcnow() -> datetime:
     """Timezone-aware now, the service's one clock: every timestamp it stores is UTC."""
     return datetime.now(UTC)

@@ -14,6 +14,7 @@
     │   ├── ArticleNotFoundError the id names no stored article (nothing to retry)
     │   └── InvalidArticleError  a submitted article breaks its schema (rejected, reason recorded)
     ├── ExtractionError          the extractor failed on an article (counted as an attempt)
+    ├── StoreConflictError       a concurrent writer stored the same row first (look again)
     └── StoreUnavailableError    the database cannot be reached (transient: retry with backoff)
 
 ``retryable`` says whether trying the same thing later may succeed; the queue retries only those.
@@ -95,6 +96,13 @@ class InvalidArticleError(ArticleError):
 
 class ExtractionError(CommitwatchError):
     """Raised when the extractor fails on an article; counted toward the attempt limit."""
+
+
+class StoreConflictError(CommitwatchError):
+    """Raised when a concurrent writer inserted the same unique row first; the transaction was
+    rolled back, and reading again finds the other writer's row."""
+
+    retryable = True
 
 
 class StoreUnavailableError(CommitwatchError):

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
 from worker.ops.logs import LogFormat, configure_logging
 from worker.runtime.wiring import Runtime
+from worker.store.db import Session
 
 
 class State:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import redis
-from sqlalchemy.orm import Session
 
 from worker.domain import utcnow
 from worker.ops.redact import redact
 from worker.queue.depth import QueueDepth, queue_depth
-from worker.store.db import Sessions
+from worker.store.db import Session, Sessions
 from worker.store.figures import PipelineFigures, pipeline_figures
 from worker.store.queries import Stats, stats
 

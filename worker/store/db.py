@@ -11,16 +11,18 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from worker.errors import StoreUnavailableError
+from worker.errors import StoreConflictError, StoreUnavailableError
 
 # SQLite waits this long for a writer's lock instead of failing at once (poller and worker
 # threads share the file in the embedded mode).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# The unit of work the services pass to store functions; only the store looks inside it.
 Sessions = sessionmaker[Session]
+__all__ = ["Session", "Sessions"]
 
 
 def normalise_url(url: str) -> str:
@@ -106,3 +108,16 @@ def outage_as_unavailable() -> Iterator[None]:
         if exc.connection_invalidated:
             raise StoreUnavailableError(f"database connection lost: {exc.orig or exc}") from exc
         raise
+
+
+@contextmanager
+def conflict_as_error() -> Iterator[None]:
+    """Turn a unique-constraint violation into ``StoreConflictError``: a racing writer won.
+
+    Wrap the whole transaction (``with conflict_as_error(), sessions.begin():``): the
+    violation may surface only at commit.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        raise StoreConflictError(f"stored concurrently: {exc.orig or exc}") from exc

@@ -21,77 +21,20 @@ from worker.events import Change, commitment_event
 from worker.messages import EventArticle, EventSource
 from worker.store.models import (
     Article,
-    ArticleEntity,
-    Commitment,
-    Entity,
     OutboxEvent,
 )
 
 
-def stored_commitments(
-    session: Session, article_id: int
-) -> tuple[list[domain.Commitment], dict[str, domain.Entity]]:
-    """The article's current commitments as domain values, and the entities they name."""
-    rows = list(
-        session.scalars(
-            select(Commitment).where(Commitment.article_id == article_id).order_by(Commitment.id)
-        )
-    )
-    if not rows:
-        return [], {}
-    roles: dict[int, list[str]] = {
-        entity_id: entity_roles
-        for entity_id, entity_roles in session.execute(
-            select(ArticleEntity.entity_id, ArticleEntity.roles).where(
-                ArticleEntity.article_id == article_id
-            )
-        )
-    }
-    ids = {i for r in rows for i in (r.actor_id, r.target_id, r.speaker_id, r.beneficiary_id) if i}
-    by_id = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
-    keys_by_id = {entity_id: e.key for entity_id, e in by_id.items()}
-
-    def key(entity_id: int | None) -> str | None:
-        return keys_by_id.get(entity_id) if entity_id else None
-
-    commitments = [
-        domain.Commitment(
-            type=r.type,
-            status=r.status,  # type: ignore[arg-type]  # the store only holds valid statuses
-            actor_key=key(r.actor_id),
-            target_key=key(r.target_id),
-            sentence=r.sentence,
-            start=r.start,
-            end=r.end,
-            confidence=r.confidence,
-            speaker_key=key(r.speaker_id),
-            co_actor_keys=tuple(r.co_actor_keys),
-            beneficiary_key=key(r.beneficiary_id),
-        )
-        for r in rows
-    ]
-    named = {
-        e.key: domain.Entity(
-            key=e.key,
-            name=e.name,
-            type=e.type,  # type: ignore[arg-type]  # the store only holds valid types
-            wikidata_id=e.wikidata_id,
-            roles=tuple(roles.get(e.id, ())),
-        )
-        for e in by_id.values()
-    }
-    return commitments, named
-
-
 def stage_events(
     session: Session,
-    article: Article,
+    article_id: int,
     changes: Sequence[Change],
     *,
     entities: Mapping[str, domain.Entity],
     version: str,
 ) -> int:
     """Add one outbox row per change, in the caller's transaction; returns how many."""
+    article = session.get_one(Article, article_id)
     now = utcnow()
     event_article = EventArticle(
         id=article.id,
