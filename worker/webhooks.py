@@ -36,6 +36,14 @@ SIGNATURE_HEADER = "Commitwatch-Signature"
 TIMESTAMP_HEADER = "Commitwatch-Timestamp"
 # A receiver that answers 410 Gone asks us to stop: the event is set aside, not retried.
 PERMANENT_STATUSES = frozenset({410})
+# Events taken from the stream per read, and how long a read waits for new ones: short, so a
+# stop is noticed within two seconds.
+TAKE_COUNT = 20
+TAKE_BLOCK_MS = 2_000
+# The failure stream is trimmed (approximately) beyond this: it is for inspection, not storage.
+FAILURES_MAX_LENGTH = 100_000
+# After a Redis error a sender waits this long before reading again.
+REDIS_RETRY_SECONDS = 5.0
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -99,12 +107,12 @@ class WebhookSender:
         log.info("webhook sender for %s started", self.url)
         while not self.stop.is_set():
             try:
-                for delivery in self.consumer.take(count=20, block_ms=2_000):
+                for delivery in self.consumer.take(count=TAKE_COUNT, block_ms=TAKE_BLOCK_MS):
                     if not self.deliver(delivery):
                         return  # stopping: the rest stays pending and is sent after restart
             except redis.RedisError as exc:
                 log.warning("webhook sender for %s: Redis unavailable (%s)", self.url, exc)
-                self.stop.wait(5)
+                self.stop.wait(REDIS_RETRY_SECONDS)
         log.info("webhook sender for %s stopped", self.url)
 
     def deliver(self, delivery: Delivery) -> bool:
@@ -172,7 +180,7 @@ class WebhookSender:
                 "reason": problem,
                 "attempts": attempts,
             },
-            maxlen=100_000,
+            maxlen=FAILURES_MAX_LENGTH,
             approximate=True,
         )
         self.consumer.ack(delivery)

@@ -12,8 +12,9 @@ from types import TracebackType
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from worker import defaults
 from worker.config import FetchConfig
-from worker.feeds.fetch import USER_AGENT, Fetcher, FetchResult, FetchSettings
+from worker.feeds.fetch import Fetcher, FetchResult, FetchSettings
 from worker.feeds.hostlimit import HostLimiter
 from worker.feeds.local import read_local_feed
 
@@ -69,7 +70,7 @@ def fetch_settings(config: FetchConfig) -> FetchSettings:
         deadline=config.deadline_seconds,
         max_body_bytes=config.max_body_bytes,
         max_redirects=config.max_redirects,
-        user_agent=config.user_agent or USER_AGENT,
+        user_agent=config.user_agent or defaults.USER_AGENT,
         allow_private_networks=config.allow_private_networks,
     )
 

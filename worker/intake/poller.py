@@ -21,7 +21,7 @@ from worker.errors import FeedError, FeedGoneError, FetchError
 from worker.feeds.fetch import FetchResult
 from worker.feeds.fulltext import main_text
 from worker.feeds.parse import parse_feed
-from worker.feeds.schedule import SchedulePolicy, next_check
+from worker.feeds.schedule import RHYTHM_WINDOW, SchedulePolicy, next_check
 from worker.feeds.sources import FeedSources
 from worker.ops.logs import log_context
 from worker.pipeline.dispatch import Dispatch
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-# The adaptive interval looks at this much history: Miniflux's "entries per week".
-RHYTHM_WINDOW = timedelta(days=7)
 # Stale articles re-enqueued per sweep: bounded so one sweep never floods the queue.
 REQUEUE_BATCH = 500
 # With full text on, entries whose feed text is shorter than this are fetched: a summary.
