@@ -10,7 +10,7 @@ import click
 
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
-from worker.ops.logs import LogFormat, configure_logging
+from worker.logs import LogFormat, configure_logging
 from worker.runtime.wiring import Runtime
 from worker.store.db import Session
 

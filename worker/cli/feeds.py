@@ -9,7 +9,7 @@ import click
 
 from worker.cli.common import State, pass_state, session_scope
 from worker.errors import CommitwatchError
-from worker.ops.redact import mask_url, redact
+from worker.redact import mask_url, redact
 from worker.store.feeds import add_feed, list_feeds, remove_feed
 
 

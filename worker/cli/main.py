@@ -19,8 +19,8 @@ from worker.cli.ops import health, serve_metrics, stats_command
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
-from worker.ops.logs import LogFormat
-from worker.ops.redact import mask_url, redact
+from worker.logs import LogFormat
+from worker.redact import mask_url, redact
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,7 +100,7 @@ def poll(state: State, forever: bool, force: bool) -> None:
 @pass_state
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
-    from worker.ops.logs import wants_json
+    from worker.logs import wants_json
     from worker.queue.app import keep_our_logging, preload_in_pool_processes
 
     settings = state.settings

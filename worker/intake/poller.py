@@ -23,7 +23,7 @@ from worker.feeds.fulltext import main_text
 from worker.feeds.parse import parse_feed
 from worker.feeds.schedule import RHYTHM_WINDOW, SchedulePolicy, next_check
 from worker.feeds.sources import FeedSources
-from worker.ops.logs import log_context
+from worker.logs import log_context
 from worker.pipeline.dispatch import Dispatch
 from worker.pipeline.handoff import hand_off
 from worker.store import articles as article_store

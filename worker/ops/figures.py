@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import redis
 
 from worker.domain import utcnow
-from worker.ops.redact import redact
 from worker.queue.depth import QueueDepth, queue_depth
+from worker.redact import redact
 from worker.store.db import Session, Sessions
 from worker.store.figures import PipelineFigures, pipeline_figures
 from worker.store.queries import Stats, stats

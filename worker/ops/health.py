@@ -12,7 +12,7 @@ from typing import Any
 import redis
 
 from worker.ops.figures import describe
-from worker.ops.redact import mask_url
+from worker.redact import mask_url
 from worker.store.db import Database
 
 

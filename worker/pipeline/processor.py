@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from worker.domain import ArticleStatus, ArticleText, Extraction
 from worker.errors import CommitwatchError
 from worker.extract import Extractor
-from worker.ops.logs import log_context
+from worker.logs import log_context
 from worker.pipeline.results import save_results
 from worker.store.articles import StoredArticle, count_attempt, load_article
 from worker.store.db import Sessions, outage_as_unavailable

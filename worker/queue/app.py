@@ -116,7 +116,7 @@ def keep_our_logging() -> None:
 
     Any receiver of ``setup_logging`` makes Celery skip its own handlers and its stdout
     redirection, in the main process and in the forked pool, so worker and task records go
-    through the root handler of ``worker.ops.logs``: JSON lines, ids attached, secrets masked.
+    through the root handler of ``worker.logs``: JSON lines, ids attached, secrets masked.
     """
     signals.setup_logging.connect(_configured_already, weak=False)
 

@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from tests.conftest import make_settings
 from tests.helpers import ScriptedExtractor, entry, polling, wait_for, worker_env
 from worker.cli.main import cli
-from worker.ops.logs import HANDLER_NAME, configure_logging, log_context, wants_json
-from worker.ops.redact import mask_url, redact
+from worker.logs import HANDLER_NAME, configure_logging, log_context, wants_json
 from worker.pipeline.dispatch import RecordingDispatch
 from worker.pipeline.processor import process_article
 from worker.queue.tasks import enqueue_articles
+from worker.redact import mask_url, redact
 from worker.runtime.wiring import Runtime
 from worker.store.articles import save_entries
 from worker.store.db import Sessions, make_engine, make_sessions
