@@ -11,7 +11,6 @@
     │   └── FeedParseError       the body is not a feed that yields any entry
     ├── OpmlError                an OPML subscription list is malformed or unsafe (fix the file)
     ├── ArticleError             an article cannot be processed
-    │   ├── ArticleNotFoundError the id names no stored article (nothing to retry)
     │   └── InvalidArticleError  a submitted article breaks its schema (rejected, reason recorded)
     ├── ExtractionError          the extractor failed on an article (counted as an attempt)
     ├── StoreConflictError       a concurrent writer stored the same row first (look again)
@@ -84,10 +83,6 @@ class OpmlError(CommitwatchError):
 
 class ArticleError(CommitwatchError):
     """Raised when an article cannot be processed as given."""
-
-
-class ArticleNotFoundError(ArticleError):
-    """Raised when a task names an article id that is not stored (deleted or never committed)."""
 
 
 class InvalidArticleError(ArticleError):
