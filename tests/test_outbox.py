@@ -18,7 +18,7 @@ from tests.helpers import entry, extraction, store_results
 from worker.config import EventsConfig
 from worker.domain import Extraction
 from worker.messages import CommitmentEvent
-from worker.relay import publish_events, relay
+from worker.outbound.relay import publish_events, relay
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
@@ -129,7 +129,7 @@ def test_relay_crash_between_publish_and_commit_republishes_the_same_event_id(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("relay died after XADD")
 
-    monkeypatch.setattr("worker.relay.mark_published", crash)
+    monkeypatch.setattr("worker.outbound.relay.mark_published", crash)
     with pytest.raises(RuntimeError):
         publish_events(sessions, client, events_config)
     monkeypatch.undo()

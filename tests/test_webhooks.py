@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 from tests.conftest import make_settings
 from worker.config import WebhooksConfig
 from worker.errors import ConfigError
-from worker.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookSender, sign, verify
+from worker.outbound.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookSender, sign, verify
 
 SECRET = "test-secret"
 STREAM = "commitwatch:commitments"

@@ -74,7 +74,7 @@ def events() -> None:
 @pass_state
 def publish(state: State) -> None:
     """Publish the events waiting in the outbox now (the daemon does this every pass)."""
-    from worker.relay import publish_events
+    from worker.outbound.relay import publish_events
 
     runtime = state.runtime
     try:
@@ -97,7 +97,7 @@ def tail(
     state: State, group: str, consumer: str, only_new: bool, follow: bool, limit: int | None
 ) -> None:
     """Print events as JSON lines, acknowledging each once printed (a reference consumer)."""
-    from worker.consumer import EventConsumer
+    from worker.outbound.consumer import EventConsumer
 
     reader = EventConsumer(
         state.runtime.redis,
@@ -138,8 +138,8 @@ def rejections(state: State, limit: int) -> None:
 @pass_state
 def webhooks(state: State) -> None:
     """Deliver the commitment events to the [webhooks] urls, signed, until SIGTERM."""
+    from worker.outbound.webhooks import send_forever
     from worker.runtime.daemon import stop_on_signals
-    from worker.webhooks import send_forever
 
     settings = state.settings
     if not settings.webhooks.urls:

@@ -11,7 +11,8 @@ import os
 import time
 from typing import Any
 
-from celery import Celery, signals
+from celery import Celery as Celery  # re-exported: the app's type, for the runtime
+from celery import signals
 
 from worker.config import QueueConfig
 from worker.queue.tasks import TaskServices, register_tasks

@@ -1,7 +1,7 @@
 """The deployed poller: ``commitwatch poll --forever``.
 
-Each pass also sweeps the event outbox (``worker.relay``): events a worker could not publish
-reach the stream within one pass.
+Each pass also sweeps the event outbox (``worker.outbound.relay``): events a worker could not
+publish reach the stream within one pass.
 
 One scheduling mechanism: this daemon, not Celery beat. Feeds have their own adaptive
 schedules in the database, and each check is leased with a compare-and-set, so running two
@@ -20,7 +20,7 @@ from types import FrameType
 from worker.config import Settings
 from worker.domain import utcnow
 from worker.intake.poller import Poller, PollReport
-from worker.relay import relay
+from worker.outbound.relay import relay
 from worker.runtime.wiring import Runtime
 from worker.store.feeds import next_due
 

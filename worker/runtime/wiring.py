@@ -18,7 +18,6 @@ from types import TracebackType
 from typing import Any
 
 import redis
-from celery import Celery
 
 from worker.config import Settings
 from worker.domain import utcnow
@@ -27,12 +26,12 @@ from worker.extract import Extractor, load_extractor
 from worker.feeds.sources import FeedSources
 from worker.intake import submissions
 from worker.intake.poller import Poller
+from worker.outbound.relay import publish_events
 from worker.pipeline.dispatch import Dispatch
 from worker.pipeline.handoff import hand_off
 from worker.pipeline.processor import Result, process_article
-from worker.queue.app import create_app
+from worker.queue.app import Celery, create_app
 from worker.queue.dispatch import QueueDispatch
-from worker.relay import publish_events
 from worker.runtime.inline import InlineDispatch, Report, ignore
 from worker.store.db import Database, Sessions
 from worker.store.submissions import IntakeResult

@@ -1,8 +1,8 @@
 """The transactional outbox: commitment events written with the results, published after commit.
 
 ``stage_events`` runs inside the transaction that replaces an article's results, so an event
-exists if and only if its results were committed. The relay (``worker.relay``) reads
-unpublished rows in id order, publishes them and marks them published; a crash in between
+exists if and only if its results were committed. The relay (``worker.outbound.relay``)
+reads unpublished rows in id order, publishes them and marks them published; a crash in between
 publishes the same row, with the same ``event_id``, again: delivery is at least once.
 """
 

@@ -27,8 +27,8 @@ import redis
 
 from worker.backoff import backoff_seconds
 from worker.config import WebhooksConfig
-from worker.consumer import Delivery, EventConsumer
 from worker.errors import ConfigError
+from worker.outbound.consumer import Delivery, EventConsumer
 
 log = logging.getLogger(__name__)
 
