@@ -84,6 +84,8 @@ class ExtractConfig(_Section):
 
     name: str = defaults.EXTRACTOR
     lexicon_dir: Path | None = None
+    # [extract.options]: free-form settings handed to the extractor's factory (plugins').
+    options: dict[str, Any] = Field(default_factory=dict)
     max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)
 
 

@@ -173,7 +173,9 @@ def evaluate(
 
     extract = state.settings.extract
     try:
-        extractor = load_extractor(name or extract.name, lexicon_dir=extract.lexicon_dir)
+        extractor = load_extractor(
+            name or extract.name, lexicon_dir=extract.lexicon_dir, options=extract.options
+        )
         report = evaluate_files(articles, gold, extractor)
     except (CommitwatchError, ValueError) as exc:  # ValueError: gold that does not fit the text
         raise click.ClickException(str(exc)) from None

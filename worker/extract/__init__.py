@@ -7,9 +7,10 @@ Extractors are chosen by name in ``config/`` (``extract.name``) and built once p
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from worker.domain import ArticleText, Extraction
 from worker.errors import ConfigError
@@ -29,37 +30,50 @@ class Extractor(Protocol):
         ...
 
 
-ExtractorFactory = Callable[[], Extractor]
-RegisteredFactory = Callable[[Path | None], Extractor]
+@dataclass(frozen=True, slots=True)
+class ExtractorSettings:
+    """What every extractor factory receives: its part of the ``[extract]`` section.
+
+    ``lexicon_dir`` overrides the data files in ``worker/data/extract/``; ``options`` is the
+    ``[extract.options]`` table, free-form, for a plugged-in extractor's own settings.
+    """
+
+    lexicon_dir: Path | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _minimal(lexicon_dir: Path | None) -> Extractor:
+ExtractorFactory = Callable[[ExtractorSettings], Extractor]
+
+
+def _minimal(settings: ExtractorSettings) -> Extractor:
     from worker.extract.minimal import MinimalExtractor
 
-    return MinimalExtractor()
+    return MinimalExtractor(settings)
 
 
-def _rules(lexicon_dir: Path | None) -> Extractor:
+def _rules(settings: ExtractorSettings) -> Extractor:
     from worker.extract.rules import RulesExtractor
 
-    return RulesExtractor(lexicon_dir) if lexicon_dir else RulesExtractor()
+    return RulesExtractor(settings.lexicon_dir) if settings.lexicon_dir else RulesExtractor()
 
 
-EXTRACTORS: dict[str, RegisteredFactory] = {"minimal": _minimal, "rules": _rules}
+EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal, "rules": _rules}
 
 
-def load_extractor(name: str, *, lexicon_dir: Path | None = None) -> Extractor:
+def load_extractor(
+    name: str, *, lexicon_dir: Path | None = None, options: Mapping[str, Any] | None = None
+) -> Extractor:
     """Build the extractor named ``name``; load models here, once per process.
 
     ``name`` is a registered name (``rules``, ``minimal``) or an import path
-    ``package.module:factory`` (called with no arguments) to plug in an extractor of your own
-    without touching this code. ``lexicon_dir`` overrides the registered extractors' lexicons.
+    ``package.module:factory`` to plug in an extractor of your own without touching this
+    code. Every factory, registered or plugged in, is called with one ``ExtractorSettings``.
     """
     if lexicon_dir is not None and not lexicon_dir.is_dir():
         raise ConfigError(f"extract.lexicon_dir {str(lexicon_dir)!r} is not a directory")
-    if name in EXTRACTORS:
-        return EXTRACTORS[name](lexicon_dir)
-    return _imported_factory(name)()
+    settings = ExtractorSettings(lexicon_dir, dict(options or {}))
+    factory = EXTRACTORS[name] if name in EXTRACTORS else _imported_factory(name)
+    return factory(settings)
 
 
 def _imported_factory(path: str) -> ExtractorFactory:

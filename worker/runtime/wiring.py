@@ -68,7 +68,9 @@ class Runtime:
     @cached_property
     def extractor(self) -> Extractor:
         extract = self.settings.extract
-        return load_extractor(extract.name, lexicon_dir=extract.lexicon_dir)
+        return load_extractor(
+            extract.name, lexicon_dir=extract.lexicon_dir, options=extract.options
+        )
 
     @cached_property
     def celery(self) -> Celery:
