@@ -1,7 +1,10 @@
 """Extraction: article text in, entities and commitments out. Pure: no I/O frameworks here.
 
 Extractors are chosen by name in ``config/`` (``extract.name``) and built once per process by
-``load_extractor``; the pipeline only knows the ``Extractor`` protocol.
+``load_extractor``; the pipeline only knows the ``Extractor`` protocol. Every factory,
+registered here or plugged in as ``module:factory``, receives its ``ExtractorSettings``.
+May import the domain, the errors and the data files; never the store, the queue, Redis,
+HTTP or any service package.
 """
 
 from __future__ import annotations
