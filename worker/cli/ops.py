@@ -16,13 +16,13 @@ import redis
 from worker import defaults
 from worker.cli.common import State, pass_state
 from worker.cli.render import render_figures
-from worker.ops.figures import gather_figures, redis_client
+from worker.ops.figures import gather_figures
 from worker.ops.health import Check, check_database, check_redis, report
 
 
 @contextmanager
 def _redis(state: State) -> Iterator[redis.Redis]:
-    client = redis_client(state.settings.redis_url)
+    client = state.runtime.figures_redis()
     try:
         yield client
     finally:

@@ -19,9 +19,6 @@ from worker.store.db import Session, Sessions
 from worker.store.figures import PipelineFigures, pipeline_figures
 from worker.store.queries import Stats, stats
 
-# A scrape or ``stats`` waits this long for Redis before reporting it down.
-REDIS_TIMEOUT_SECONDS = 3.0
-
 
 @dataclass(frozen=True, slots=True)
 class Figures:
@@ -31,13 +28,6 @@ class Figures:
     pipeline: PipelineFigures | None = None
     queue: QueueDepth | None = None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def redis_client(url: str) -> redis.Redis:
-    """A client that gives up quickly: figures and health checks must answer, not hang."""
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
-    )
 
 
 def gather_figures(

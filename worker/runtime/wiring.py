@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 import redis
+from redis import Redis
 
 from worker.config import Settings
 from worker.domain import utcnow
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 # The event stream's client gives up quickly: an outage delays events, not the caller.
 REDIS_CONNECT_TIMEOUT_SECONDS = 5
 REDIS_SOCKET_TIMEOUT_SECONDS = 10
+# A scrape, ``stats`` or ``health`` waits this long for Redis before reporting it down.
+FIGURES_REDIS_TIMEOUT_SECONDS = 3.0
 
 
 class Runtime:
@@ -63,6 +66,14 @@ class Runtime:
             self.settings.redis_url,
             socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
             socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        )
+
+    def figures_redis(self) -> Redis:
+        """A client that gives up quickly: figures and health checks must answer, not hang.
+        The caller closes it."""
+        timeout = FIGURES_REDIS_TIMEOUT_SECONDS
+        return redis.Redis.from_url(
+            self.settings.redis_url, socket_connect_timeout=timeout, socket_timeout=timeout
         )
 
     @cached_property
