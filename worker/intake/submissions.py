@@ -1,7 +1,8 @@
 """Taking in an article submitted by another system: validate, store once, or reject.
 
-The ``commitwatch.submit_article`` task and ``commitwatch submit --inline`` both call
-``submit``; neither adds logic of its own. A message that breaks the schema is not retried
+The ``commitwatch.submit_article`` task calls ``submit``, and the in-process dispatch
+(``commitwatch submit --inline``) calls ``accept`` on what the command line validated;
+neither adds logic of its own. A message that breaks the schema is not retried
 (it would break it again): it is recorded in ``rejected_submissions`` with the reason.
 """
 

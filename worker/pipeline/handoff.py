@@ -1,7 +1,7 @@
-"""Handing stored articles to the queue: after their commit, and remembering when.
+"""Handing stored articles on through a ``Dispatch``: after their commit, remembering when.
 
-Publishing happens only after the articles are committed (a worker must find them), and the
-time is recorded only after publishing succeeded: an article whose message never left stays
+Sending happens only after the articles are committed (a worker must find them), and the
+time is recorded only after sending succeeded: an article whose message never left stays
 "never enqueued", and the daemon's stale sweep sends it again.
 """
 

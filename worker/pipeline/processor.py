@@ -1,9 +1,10 @@
 """Processing one article: load it, extract, replace its results. The task's whole logic.
 
-Celery tasks and the embedded runner both call ``process_article``; neither adds logic of its
-own. The attempt counter lives in the database, bumped *before* extracting, so an article
-that kills its worker every time is still dead-lettered after ``max_attempts`` deliveries
-instead of looping forever (Redis has no redelivery count).
+The Celery task (through the runtime) and the in-process dispatch both call
+``process_article``; neither adds logic of its own. The attempt counter lives in the
+database, bumped *before* extracting, so an article that kills its worker every time is still
+dead-lettered after ``max_attempts`` deliveries instead of looping forever (Redis has no
+redelivery count).
 """
 
 from __future__ import annotations
