@@ -24,7 +24,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 ARTICLES = SHARED / "eval" / "articles.jsonl"
-DEV_GOLD = SHARED / "eval" / "dev.jsonl"
 # The distributions whose speed the figures depend on.
 PACKAGES = ("celery", "kombu", "redis", "sqlalchemy", "psycopg", "feedparser", "httpx", "spacy")
 # How often the memory sampler looks at /proc: often enough to catch a peak of a few seconds.

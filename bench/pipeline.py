@@ -4,7 +4,7 @@
     python -m bench.pipeline --scale 0.05   # a quick look
 
 In the same run, the ceilings: Celery no-op tasks through the same Redis with the service's
-Celery settings, and the rules extractor alone (one process per core, no queue, no database).
+Celery settings, and the default extractor alone (one process per core, no queue, no database).
 The pipeline's share of the extractor alone is the cost of the queue and the database. The
 poller runs in this process, on the same two cores as the workers, as on a one-box deployment.
 """
@@ -200,7 +200,7 @@ def main() -> None:
     for metric, value in noop.items():
         emit(BENCH, f"noop_{metric}", value, "tasks/s", args.scale)
     sample = repeated_texts(min(figures["articles"], ALONE_MAX_ARTICLES))
-    alone = extraction.measure("rules", sample, os.cpu_count() or 1)
+    alone = extraction.measure(extraction.OURS, sample, os.cpu_count() or 1)
     emit(
         BENCH,
         "extractor_alone_articles_per_second",

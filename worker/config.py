@@ -43,7 +43,7 @@ class FetchConfig(_Section):
     user_agent: str | None = None  # None or empty: defaults.USER_AGENT
     allow_private_networks: bool = False
     per_host_concurrency: int = Field(defaults.PER_HOST_CONCURRENCY, ge=1)
-    full_text: bool = False
+    full_text: bool = defaults.FULL_TEXT
 
 
 class PollConfig(_Section):
@@ -84,6 +84,8 @@ class ExtractConfig(_Section):
 
     name: str = defaults.EXTRACTOR
     lexicon_dir: Path | None = None
+    # A trained set for the learned extractor (`commitwatch train --out DIR`); default: shipped.
+    model_dir: Path | None = None
     # [extract.options]: free-form settings handed to the extractor's factory (plugins').
     options: dict[str, Any] = Field(default_factory=dict)
     max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)

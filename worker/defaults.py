@@ -37,6 +37,9 @@ MAX_REDIRECTS = 5
 USER_AGENT = "commitwatch/0.1 (+https://github.com/commitwatch/commitwatch)"
 # Two fetches per host at once: polite to publishers that host many feeds.
 PER_HOST_CONCURRENCY = 2
+# Summary-only entries (under 1,000 characters) get their page fetched: a feed summary is too
+# short for the extractor to read a commitment with its actor and status.
+FULL_TEXT = True
 # Eight fetches in flight overall: fetching is I/O bound, and 8 threads keep 2 cores busy.
 POLL_CONCURRENCY = 8
 

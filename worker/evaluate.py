@@ -19,13 +19,11 @@ its ``speaker`` and its ``co_actors`` also count as a right actor.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from worker.domain import ArticleText
 from worker.extract import Extractor
 from worker.extract.scoring import (
     ArticleScore,
@@ -36,6 +34,7 @@ from worker.extract.scoring import (
     score_article,
     score_entities,
 )
+from worker.learn.corpus import Labelled, as_extraction, labelled_articles, load_gold
 
 __all__ = [
     "ArticleScore",
@@ -43,8 +42,9 @@ __all__ = [
     "EvaluationReport",
     "GoldArticle",
     "combine",
+    "compare_labels",
     "evaluate_files",
-    "load_articles",
+    "evaluate_labelled",
     "normalise_name",
     "parse_gold",
     "render_report",
@@ -101,24 +101,6 @@ class EvaluationReport:
         }
 
 
-# --- loading -------------------------------------------------------------------------------
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
-def load_articles(path: Path) -> dict[str, ArticleText]:
-    """Articles by id, as the extractor sees them."""
-    return {
-        row["id"]: ArticleText(text=row["text"], title=row.get("title"), url=row.get("source_url"))
-        for row in _read_jsonl(path)
-    }
-
-
 # --- totals --------------------------------------------------------------------------------
 
 
@@ -144,15 +126,35 @@ def combine(scores: Sequence[ArticleScore]) -> EvaluationReport:
 
 def evaluate_files(articles_path: Path, gold_path: Path, extractor: Extractor) -> EvaluationReport:
     """Run ``extractor`` on the articles that have gold labels and score them."""
-    articles = load_articles(articles_path)
-    rows = [row for row in _read_jsonl(gold_path)]
-    missing = [row["id"] for row in rows if row["id"] not in articles]
-    if missing:
-        raise ValueError(f"gold labels for articles not in {articles_path}: {missing[:5]}")
-    golds = [parse_gold(row, articles[row["id"]].text) for row in rows]
-    extractions = extractor.extract_many(articles[g.id] for g in golds)
+    return evaluate_labelled(labelled_articles([(articles_path, gold_path)]), extractor)
+
+
+def evaluate_labelled(labelled: Labelled, extractor: Extractor) -> EvaluationReport:
+    """Score ``extractor`` on labelled articles (gold rows in plain form)."""
+    golds = [parse_gold(row, article.text) for article, row in labelled]
+    extractions = extractor.extract_many(article for article, _ in labelled)
     scores = [
-        score_article(g, articles[g.id].text, x) for g, x in zip(golds, extractions, strict=True)
+        score_article(g, article.text, x)
+        for g, (article, _), x in zip(golds, labelled, extractions, strict=True)
+    ]
+    return combine(scores)
+
+
+def compare_labels(labelled: Labelled, second: Path) -> EvaluationReport:
+    """Agreement: a second labeller's file scored against ``labelled`` as if it were predicted.
+
+    Only articles both labelled are scored; offsets in ``second`` are read like any labels.
+    """
+    texts = {row["id"]: article.text for article, row in labelled}
+    others = {row["id"]: row for row in load_gold(texts, second)}
+    both = [(article, row) for article, row in labelled if row["id"] in others]
+    scores = [
+        score_article(
+            parse_gold(row, article.text),
+            article.text,
+            as_extraction(others[row["id"]], article.text),
+        )
+        for article, row in both
     ]
     return combine(scores)
 

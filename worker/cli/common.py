@@ -10,8 +10,9 @@ import click
 
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
+from worker.extract import Extractor
 from worker.logs import LogFormat, configure_logging
-from worker.runtime.wiring import Runtime
+from worker.runtime.wiring import Runtime, build_extractor
 from worker.store.db import Session
 
 
@@ -45,6 +46,13 @@ class State:
         if self._runtime is None:
             self._runtime = Runtime(self.settings)
         return self._runtime
+
+    def runtime_extractor(self, name: str | None = None) -> Extractor:
+        """The configured extractor, or the one named (same lexicon and model settings)."""
+        try:
+            return build_extractor(self.settings.extract, name)
+        except CommitwatchError as exc:
+            raise click.ClickException(str(exc)) from None
 
     def close(self) -> None:
         if self._runtime is not None:

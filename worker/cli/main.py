@@ -1,4 +1,4 @@
-"""Top-level commands: run, poll, worker, extract, evaluate, db."""
+"""Top-level commands: run, poll, worker, extract, db; the rest are added from their modules."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from worker.cli.common import State, pass_state
 from worker.cli.data import dead_letters, export
 from worker.cli.feeds import feeds
 from worker.cli.integrations import events, rejections, submit, webhooks
+from worker.cli.learn import evaluate, train
 from worker.cli.ops import health, serve_metrics, stats_command
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
@@ -143,48 +144,6 @@ def extract(state: State, source: TextIO, title: str | None) -> None:
     sys.stdout.write("\n")
 
 
-@cli.command()
-@click.option(
-    "--articles",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    required=True,
-    help="Articles JSONL (id, text, ...).",
-)
-@click.option(
-    "--gold",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    required=True,
-    help="Gold labels JSONL; only labelled articles are scored.",
-)
-@click.option(
-    "--json",
-    "json_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the full report as JSON here.",
-)
-@click.option("--extractor", "name", help="Extractor to score [default: from config].")
-@pass_state
-def evaluate(
-    state: State, articles: Path, gold: Path, json_out: Path | None, name: str | None
-) -> None:
-    """Score the extractor against hand-made gold labels (precision, recall, F1)."""
-    from worker.evaluate import evaluate_files, render_report
-    from worker.extract import load_extractor
-
-    extract = state.settings.extract
-    try:
-        extractor = load_extractor(
-            name or extract.name, lexicon_dir=extract.lexicon_dir, options=extract.options
-        )
-        report = evaluate_files(articles, gold, extractor)
-    except (CommitwatchError, ValueError) as exc:  # ValueError: gold that does not fit the text
-        raise click.ClickException(str(exc)) from None
-    click.echo(render_report(report))
-    if json_out:
-        json_out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
-        click.echo(f"wrote {json_out}", err=True)
-
-
 @cli.group()
 def db() -> None:
     """Database schema commands."""
@@ -201,6 +160,8 @@ def upgrade(state: State) -> None:
 
 
 cli.add_command(feeds)
+cli.add_command(evaluate)
+cli.add_command(train)
 cli.add_command(export)
 cli.add_command(stats_command)
 cli.add_command(dead_letters)

@@ -37,11 +37,13 @@ class Extractor(Protocol):
 class ExtractorSettings:
     """What every extractor factory receives: its part of the ``[extract]`` section.
 
-    ``lexicon_dir`` overrides the data files in ``worker/data/extract/``; ``options`` is the
+    ``lexicon_dir`` overrides the data files in ``worker/data/extract/``; ``model_dir`` selects
+    a trained set for ``learned`` (``commitwatch train`` makes one); ``options`` is the
     ``[extract.options]`` table, free-form, for a plugged-in extractor's own settings.
     """
 
     lexicon_dir: Path | None = None
+    model_dir: Path | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -60,21 +62,41 @@ def _rules(settings: ExtractorSettings) -> Extractor:
     return RulesExtractor(settings.lexicon_dir) if settings.lexicon_dir else RulesExtractor()
 
 
-EXTRACTORS: dict[str, ExtractorFactory] = {"minimal": _minimal, "rules": _rules}
+def _learned(settings: ExtractorSettings) -> Extractor:
+    from worker.extract.lexicon import DEFAULT_LEXICON_DIR
+    from worker.learn.extractor import LearnedExtractor
+    from worker.learn.models import DEFAULT_MODEL_DIR
+
+    return LearnedExtractor(
+        settings.model_dir or DEFAULT_MODEL_DIR, settings.lexicon_dir or DEFAULT_LEXICON_DIR
+    )
+
+
+EXTRACTORS: dict[str, ExtractorFactory] = {
+    "minimal": _minimal,
+    "rules": _rules,
+    "learned": _learned,
+}
 
 
 def load_extractor(
-    name: str, *, lexicon_dir: Path | None = None, options: Mapping[str, Any] | None = None
+    name: str,
+    *,
+    lexicon_dir: Path | None = None,
+    model_dir: Path | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Extractor:
     """Build the extractor named ``name``; load models here, once per process.
 
-    ``name`` is a registered name (``rules``, ``minimal``) or an import path
+    ``name`` is a registered name (``learned``, ``rules``, ``minimal``) or an import path
     ``package.module:factory`` to plug in an extractor of your own without touching this
     code. Every factory, registered or plugged in, is called with one ``ExtractorSettings``.
     """
     if lexicon_dir is not None and not lexicon_dir.is_dir():
         raise ConfigError(f"extract.lexicon_dir {str(lexicon_dir)!r} is not a directory")
-    settings = ExtractorSettings(lexicon_dir, dict(options or {}))
+    if model_dir is not None and not model_dir.is_dir():
+        raise ConfigError(f"extract.model_dir {str(model_dir)!r} is not a directory")
+    settings = ExtractorSettings(lexicon_dir, model_dir, dict(options or {}))
     factory = EXTRACTORS[name] if name in EXTRACTORS else _imported_factory(name)
     return factory(settings)
 

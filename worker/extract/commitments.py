@@ -10,6 +10,8 @@ named in the sentence itself and an explicit status verb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from worker.domain import Commitment, CommitmentStatus, Mention
 from worker.extract.actors import ActorResolver, Attribution
 from worker.extract.cues import (
@@ -45,6 +47,15 @@ def _without_guesses(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
     return [c for c, from_sentence in found if from_sentence or c.type not in named]
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the rules read in one sentence: its cues, masked regions and commitments."""
+
+    hits: tuple[CueHit, ...] = ()
+    regions: tuple[tuple[int, int], ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+
+
 class ArticleCommitments:
     """Walks the sentences of one article in order, keeping discourse focus between them."""
 
@@ -58,26 +69,57 @@ class ArticleCommitments:
 
     def run(self, sentences: list[Sentence]) -> list[Commitment]:
         """All commitments of the article, sentence by sentence, in order."""
-        self._topical = any(has_strong_cue(s.text, self._lex) for s in sentences)
+        self.begin(sentences)
         return [c for sentence in sentences for c in self.sentence(sentence)]
 
-    def sentence(self, sentence: Sentence) -> list[Commitment]:
-        mentions = [m for m in self._mentions if sentence.start <= m.start < sentence.end]
-        found = self._commitments(sentence, mentions)
-        self._actors.remember(sentence.text, sentence.start, mentions)
-        if found:
-            self._actors.focus.actor = found[0].actor_key
-            self._actors.focus.actor_age = 0
-        return found
+    def begin(self, sentences: list[Sentence]) -> None:
+        """Read the whole article once: weak cues count only where a strong one is somewhere."""
+        self._topical = any(has_strong_cue(s.text, self._lex) for s in sentences)
 
-    def _commitments(self, sentence: Sentence, mentions: list[Mention]) -> list[Commitment]:
+    @property
+    def actors(self) -> ActorResolver:
+        """The actor resolver, with the discourse focus these sentences left."""
+        return self._actors
+
+    def sentence(self, sentence: Sentence) -> list[Commitment]:
+        reading = self.read(sentence)
+        self.advance(sentence, reading)
+        return list(reading.commitments)
+
+    def read(self, sentence: Sentence) -> Reading:
+        """The sentence's cues and commitments, before its names join the discourse focus."""
+        return self._read(sentence, self._within(sentence))
+
+    def advance(self, sentence: Sentence, reading: Reading) -> None:
+        """After a sentence is read: its names and its first actor join the discourse focus."""
+        self._actors.remember(sentence.text, sentence.start, self._within(sentence))
+        if reading.commitments:
+            self._actors.focus.actor = reading.commitments[0].actor_key
+            self._actors.focus.actor_age = 0
+
+    def _within(self, sentence: Sentence) -> list[Mention]:
+        return [m for m in self._mentions if sentence.start <= m.start < sentence.end]
+
+    def _read(self, sentence: Sentence, mentions: list[Mention]) -> Reading:
         if len(sentence.text) > MAX_SENTENCE_CHARS:
-            return []
+            return Reading()
         regions = masked_regions(sentence.text, self._lex)
         hits = find_cues(sentence.text, self._lex, self._seen, self._topical, regions)
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
-        if not hits or is_forecast(sentence.text, self._lex):
-            return []
+        found = (
+            []
+            if is_forecast(sentence.text, self._lex)
+            else self._commitments(sentence, mentions, hits, regions)
+        )
+        return Reading(tuple(hits), tuple(regions), tuple(found))
+
+    def _commitments(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        hits: list[CueHit],
+        regions: list[tuple[int, int]],
+    ) -> list[Commitment]:
         candidates = [m for m in mentions if not inside(m.start - sentence.start, regions)]
         found: list[tuple[Commitment, bool]] = []
         keys: set[tuple[str, object]] = set()

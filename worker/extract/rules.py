@@ -15,14 +15,13 @@ from urllib.parse import urlsplit
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 from worker.domain import ArticleText, Extraction
 from worker.errors import ConfigError, ExtractionError
 from worker.extract.commitments import ArticleCommitments
-from worker.extract.entities import EntityResolver, add_entity_ruler
+from worker.extract.entities import ArticleEntities, EntityResolver, add_entity_ruler
 from worker.extract.lexicon import DEFAULT_LEXICON_DIR, Lexicon, load_lexicon
 from worker.extract.sentences import split_sentences
 
@@ -62,7 +61,8 @@ def load_pipeline(lexicon: Lexicon, model: str = MODEL) -> Language:
     return nlp
 
 
-def _publisher(url: str | None, lexicon: Lexicon) -> str | None:
+def publisher_of(url: str | None, lexicon: Lexicon) -> str | None:
+    """The entity key of the outlet at ``url`` ("we" in a White House text is its publisher)."""
     host = urlsplit(url).hostname if url else None
     if not host:
         return None
@@ -87,18 +87,29 @@ class RulesExtractor:
     def extract(self, article: ArticleText) -> Extraction:
         return next(iter(self.extract_many([article])))
 
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon
+
     def extract_many(self, articles: Iterable[ArticleText]) -> Iterator[Extraction]:
-        for_texts, for_results = tee(articles)
-        texts = (self._checked(a.text) for a in for_texts)
         try:
-            for article, doc in zip(
-                for_results, self._nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True
-            ):
-                yield self._from_doc(article, doc)
+            for article, entities in self.analyse(articles):
+                yield self._extraction(article, entities)
         except ExtractionError:
             raise
         except Exception as exc:  # a bug on odd input must not look like a retryable fault
             raise ExtractionError(f"extractor {self.version} failed: {exc!r}") from exc
+
+    def analyse(
+        self, articles: Iterable[ArticleText]
+    ) -> Iterator[tuple[ArticleText, ArticleEntities]]:
+        """Each article with its resolved entities, batched through ``nlp.pipe``."""
+        for_texts, for_results = tee(articles)
+        texts = (self._checked(a.text) for a in for_texts)
+        for article, doc in zip(
+            for_results, self._nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True
+        ):
+            yield article, self._resolver.resolve(article.text, doc)
 
     def _checked(self, text: str) -> str:
         if len(text) > self._nlp.max_length:
@@ -107,9 +118,9 @@ class RulesExtractor:
             )
         return text
 
-    def _from_doc(self, article: ArticleText, doc: Doc) -> Extraction:
-        entities = self._resolver.resolve(article.text, doc)
-        walker = ArticleCommitments(self._lexicon, entities, _publisher(article.url, self._lexicon))
+    def _extraction(self, article: ArticleText, entities: ArticleEntities) -> Extraction:
+        publisher = publisher_of(article.url, self._lexicon)
+        walker = ArticleCommitments(self._lexicon, entities, publisher)
         commitments = walker.run(split_sentences(article.text))
         return Extraction(
             extractor_version=self.version,

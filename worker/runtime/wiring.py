@@ -20,7 +20,7 @@ from typing import Any
 import redis
 from redis import Redis
 
-from worker.config import Settings
+from worker.config import ExtractConfig, Settings
 from worker.domain import utcnow
 from worker.errors import StoreUnavailableError
 from worker.extract import Extractor, load_extractor
@@ -78,10 +78,7 @@ class Runtime:
 
     @cached_property
     def extractor(self) -> Extractor:
-        extract = self.settings.extract
-        return load_extractor(
-            extract.name, lexicon_dir=extract.lexicon_dir, options=extract.options
-        )
+        return build_extractor(self.settings.extract)
 
     @cached_property
     def celery(self) -> Celery:
@@ -155,3 +152,13 @@ class Runtime:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def build_extractor(extract: ExtractConfig, name: str | None = None) -> Extractor:
+    """The configured extractor, or the one ``name``d with the same lexicon and models."""
+    return load_extractor(
+        name or extract.name,
+        lexicon_dir=extract.lexicon_dir,
+        model_dir=extract.model_dir,
+        options=extract.options,
+    )

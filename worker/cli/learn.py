@@ -1,0 +1,146 @@
+"""Commands of the learned extractor's life cycle: evaluate it per split, train it on labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from worker.cli.common import State, pass_state
+from worker.errors import CommitwatchError
+from worker.learn.corpus import SPLITS, Pair, labelled_articles, split_pairs
+
+# What each split is, printed above its figures so nobody mistakes a tuned figure for a fair one.
+SPLIT_NOTES = {
+    "dev": "shared/eval dev set: tuned on",
+    "validation": "a third of the labelled news, by hash of the id: never tuned on, only scored",
+    "train": "what the shipped models were trained on",
+    "feeds": "feed summaries from shared/feeds, labelled: short texts",
+}
+_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+
+
+def _pairs(articles: tuple[Path, ...], gold: tuple[Path, ...]) -> list[Pair]:
+    if len(articles) != len(gold):
+        raise click.UsageError("give one --gold for each --articles, in the same order")
+    return list(zip(articles, gold, strict=True))
+
+
+@click.command()
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    type=click.Choice(SPLITS),
+    help="A named split of the project's corpus (repeatable) [default: dev and validation].",
+)
+@click.option("--articles", multiple=True, type=_FILE, help="Articles JSONL (id, text, ...).")
+@click.option(
+    "--gold",
+    multiple=True,
+    type=_FILE,
+    help="Labels JSONL for the --articles before "
+    "it (text or offsets); only labelled articles are scored.",
+)
+@click.option(
+    "--compare",
+    type=_FILE,
+    help="Score this second labels file instead of the extractor: agreement between two labellers.",
+)
+@click.option(
+    "--errors", is_flag=True, help="Also list every missed, spurious or mislabelled commitment."
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the reports as JSON here.",
+)
+@click.option("--extractor", "name", help="Extractor to score [default: from config].")
+@pass_state
+def evaluate(
+    state: State,
+    splits: tuple[str, ...],
+    articles: tuple[Path, ...],
+    gold: tuple[Path, ...],
+    compare: Path | None,
+    errors: bool,
+    json_out: Path | None,
+    name: str | None,
+) -> None:
+    """Score the extractor against hand-made labels, one report per split or labels file."""
+    from worker.evaluate import compare_labels, evaluate_labelled, render_report
+
+    named = {s: split_pairs(s) for s in splits or (() if articles else ("dev", "validation"))}
+    named |= {f"{g}": [(a, g)] for a, g in _pairs(articles, gold)}
+    extractor = None if compare else state.runtime_extractor(name)
+    reports = {}
+    try:
+        for label, pairs in named.items():
+            labelled = labelled_articles(pairs)
+            report = (
+                compare_labels(labelled, compare)
+                if compare
+                else evaluate_labelled(labelled, extractor)  # type: ignore[arg-type]
+            )
+            click.echo(f"== {label}: {SPLIT_NOTES.get(label, 'labels file')} ==")
+            click.echo(render_report(report))
+            click.echo("\n".join(report.errors) if errors else "")
+            reports[label] = report.as_dict()
+    except (CommitwatchError, ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if json_out:
+        json_out.write_text(json.dumps(reports, indent=2), encoding="utf-8")
+        click.echo(f"wrote {json_out}", err=True)
+
+
+@click.command()
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    type=click.Choice(("train",)),
+    help="Train on the project's own training split (what the shipped models use).",
+)
+@click.option("--articles", multiple=True, type=_FILE, help="Articles JSONL (id, text, ...).")
+@click.option(
+    "--gold",
+    multiple=True,
+    type=_FILE,
+    help="Labels JSONL for the --articles before it, in the evaluate format (text or offsets).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the trained set; point [extract] model_dir at it.",
+)
+@click.option("--name", help="Name recorded in the model card and the extractor version.")
+@pass_state
+def train(
+    state: State,
+    splits: tuple[str, ...],
+    articles: tuple[Path, ...],
+    gold: tuple[Path, ...],
+    out: Path,
+    name: str | None,
+) -> None:
+    """Train the learned extractor's models from labelled articles."""
+    from worker.learn.train import train_from_files
+
+    pairs = [p for s in splits for p in split_pairs(s)] + _pairs(articles, gold)
+    if not pairs:
+        raise click.UsageError("give --split train or at least one --articles/--gold pair")
+    click.echo(f"training on {len(pairs)} labels file(s) ...", err=True)
+    try:
+        models = train_from_files(
+            pairs, out, state.settings.extract.lexicon_dir, {"name": name} if name else None
+        )
+    except (CommitwatchError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    examples = models.card["examples"]
+    click.echo(
+        f"trained {models.name} on {models.card['articles']} articles "
+        f"({examples['sentences']} sentences, {examples['status']} commitments) -> {out}"
+    )
