@@ -22,7 +22,7 @@ NOOP = "bench.noop"
 def make_app(settings: Settings) -> Celery:
     """The service's Celery settings, this one task; the publisher builds it from its settings."""
     app = Celery("bench-noop", broker=settings.redis_url, set_as_current=False)
-    app.conf.update(celery_settings(settings))
+    app.conf.update(celery_settings(settings.queue))
     app.task(name=NOOP)(noop)
     return app
 

@@ -44,13 +44,10 @@ from bench.services import (
     worker_env,
 )
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
-from worker.queue.app import create_app
+from worker.runtime.wiring import Runtime
 from worker.store.db import Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article
-from worker.wiring import celery_enqueue, fetch_settings
 
 BENCH = "pipeline"
 ARTICLES_AT_SCALE_1 = 5000
@@ -82,7 +79,7 @@ def latencies(sessions: Sessions) -> list[float]:
 
 def wait_ready(settings: Settings) -> None:
     """Until a worker answers a ping: start-up is not part of the throughput."""
-    app = create_app(settings)
+    app = Runtime(settings).celery
     if not wait_until(lambda: bool(app.control.ping(timeout=1.0)), READY_TIMEOUT, every=0.5):
         sys.exit("the Celery worker did not start; see its log")
 
@@ -126,8 +123,12 @@ def run_pipeline(url: str, queue: str, articles: int, log: IO[bytes]) -> dict[st
             wait_ready(settings)
             wait_loaded(log, cores)
             cpu_before = tree_cpu_seconds(worker_pid)
-            with Fetcher(fetch_settings(settings)) as fetcher, Stopwatch() as clock:
-                poller = Poller(settings, sessions, fetcher, celery_enqueue(settings))
+            with (
+                Runtime(settings) as runtime,
+                runtime.feed_sources() as sources,
+                Stopwatch() as clock,
+            ):
+                poller = runtime.poller(sources, runtime.dispatch())
                 poller.poll_due(force=True, limit=feeds)
                 polled = time.perf_counter() - clock.started
                 total = feeds * ITEMS_PER_FEED

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,12 @@ from sqlalchemy import update
 from bench.common import Stopwatch, emit, load_rows
 from bench.services import bench_settings, postgres_database
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
+from worker.feeds.sources import FeedSources
+from worker.intake.poller import Poller
+from worker.pipeline.dispatch import RecordingDispatch
 from worker.store.db import Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Feed
-from worker.wiring import fetch_settings
 
 BENCH = "poller"
 FEEDS_AT_SCALE_1 = 2000
@@ -91,13 +90,11 @@ def run(url: str, port: int, feeds: int) -> dict[str, dict[str, Any]]:
     with sessions.begin() as session:
         for feed_url in urls:
             add_feed(session, feed_url)
-    enqueued: list[int] = []
-
-    def enqueue(ids: Sequence[int]) -> None:
-        enqueued.extend(ids)
-
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, sessions, fetcher, enqueue)
+    with FeedSources(settings.fetch) as sources:
+        max_chars = settings.extract.max_article_chars
+        poller = Poller(
+            settings.poll, sessions, sources, RecordingDispatch(), max_article_chars=max_chars
+        )
         passes = {"cold": timed_pass(poller, len(urls)), "warm": timed_pass(poller, len(urls))}
         only_conditional(sessions)
         passes["conditional"] = timed_pass(poller, len(urls))

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any
 
+from worker.config import Settings
 from worker.domain import ArticleText, Commitment, Entity, Extraction, FeedEntry, Mention
+from worker.feeds.sources import FeedSources
+from worker.intake.poller import Poller
+from worker.outbound.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from worker.pipeline.dispatch import Dispatch
+from worker.pipeline.results import save_results
+from worker.queue.dispatch import QueueDispatch
+from worker.runtime.wiring import Runtime
+from worker.store.articles import load_article
+from worker.store.db import Session, Sessions
 
 TEXT = "The United Kingdom will impose sanctions on Russia. Talks resume on Monday."
 
@@ -108,3 +120,87 @@ def worker_output(proc: subprocess.Popen[bytes]) -> str:
         proc.kill()
     out, _ = proc.communicate(timeout=30)
     return out.decode(errors="replace")[-4000:]
+
+
+@contextmanager
+def polling(
+    settings: Settings, sessions: Sessions, dispatch: Dispatch | None, **kwargs: Any
+) -> Iterator[Poller]:
+    """A poller on ``sessions`` built as the runtime builds one, its HTTP client closed after."""
+    with FeedSources(settings.fetch) as sources:
+        yield Poller(
+            settings.poll,
+            sessions,
+            sources,
+            dispatch,
+            max_article_chars=settings.extract.max_article_chars,
+            **kwargs,
+        )
+
+
+def queue_dispatch(settings: Settings) -> QueueDispatch:
+    """The deployed ``Dispatch``: publishing to the Celery queue that ``settings`` name."""
+    return QueueDispatch(Runtime(settings).celery)
+
+
+def store_results(session: Session, article_id: int, result: Extraction) -> int:
+    """Replace a stored article's results as the processor does; the events staged."""
+    article = load_article(session, article_id, lock=True)
+    assert article is not None, f"no article {article_id}"
+    return save_results(session, article, result)
+
+
+WEBHOOK_SECRET = "test-secret"
+
+
+def event_json(n: int) -> str:
+    """A commitment-event/1 message, as the relay puts it in the stream's ``data`` field."""
+    return json.dumps(
+        {
+            "schema": "commitwatch.commitment-event/1",
+            "event_id": f"event-{n}",
+            "type": "commitment.created",
+            "occurred_at": "2026-11-25T09:00:00Z",
+            "commitment": {
+                "key": f"k{n}",
+                "type": "sanctions",
+                "status": "pledged",
+                "actor": "gpe:gb",
+                "target": "gpe:ru",
+                "sentence": "The UK will impose sanctions.",
+                "start": 0,
+                "end": 29,
+                "confidence": 0.9,
+                "extractor_version": "rules-1",
+            },
+            "entities": [],
+            "article": {
+                "id": n,
+                "url": None,
+                "title": "t",
+                "published_at": None,
+                "content_hash": "h",
+            },
+            "source": {"kind": "submission", "name": "wire", "source_id": str(n)},
+        }
+    )
+
+
+class Receiver:
+    """A webhook receiver: answers the scripted statuses (then 200), keeps what it accepted.
+
+    A request whose signature does not verify is answered 401 and never accepted.
+    """
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses, self.calls = statuses, 0
+        self.accepted: list[str] = []
+
+    def answer(self, body: bytes, headers: Mapping[str, str]) -> int:
+        self.calls += 1
+        status = self.statuses.pop(0) if self.statuses else 200
+        timestamp, signature = headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER]
+        signed = verify(WEBHOOK_SECRET.encode(), timestamp, body, signature)
+        if status == 200 and signed:
+            self.accepted.append(json.loads(body)["event_id"])
+        return status if signed else 401

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import SEEDS
 from worker.cli.main import cli
 from worker.errors import ExtractionError
+from worker.extract import ExtractorSettings
 
 
 @pytest.fixture
@@ -149,7 +150,7 @@ class PoisonExtractor:
         raise ExtractionError("cannot read these articles")
 
 
-def poison() -> PoisonExtractor:
+def poison(_settings: ExtractorSettings) -> PoisonExtractor:
     return PoisonExtractor()
 
 

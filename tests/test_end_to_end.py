@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import SEEDS, make_settings
 from tests.helpers import start_worker, wait_for, worker_env, worker_output
-from worker.daemon import poll_once
+from worker.runtime.daemon import poll_once
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article, Commitment, Entity, Mention

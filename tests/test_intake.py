@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tests.helpers import ScriptedExtractor, entry
-from worker.intake import submit
-from worker.processor import Outcome, process_article
+from worker.intake.submissions import submit
+from worker.pipeline.processor import Outcome, process_article
 from worker.store.articles import save_entries, stale_pending_ids
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed

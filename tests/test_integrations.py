@@ -22,10 +22,10 @@ from sqlalchemy import func, select
 from tests.conftest import make_settings
 from tests.helpers import ScriptedExtractor, start_worker, wait_for, worker_env, worker_output
 from worker.cli.main import cli
-from worker.consumer import Delivery, EventConsumer
-from worker.daemon import poll_once
-from worker.intake import submit
-from worker.processor import process_article
+from worker.intake.submissions import submit
+from worker.outbound.consumer import Delivery, EventConsumer
+from worker.pipeline.processor import process_article
+from worker.runtime.daemon import poll_once
 from worker.store.db import Sessions
 from worker.store.models import Article, RejectedSubmission
 

@@ -20,16 +20,16 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers import ScriptedExtractor, entry, wait_for, worker_env
 from worker.cli.main import cli
+from worker.domain import utcnow
 from worker.ops.figures import Figures, gather_figures
 from worker.ops.health import check_database, check_redis
 from worker.ops.metrics import make_registry
 from worker.ops.server import make_app, start_server
-from worker.processor import process_article
+from worker.pipeline.processor import process_article
 from worker.queue.depth import queue_keys
 from worker.store.articles import mark_enqueued, save_entries
-from worker.store.db import Sessions, make_engine, make_sessions
+from worker.store.db import Database, Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed, record_failure
-from worker.store.models import utcnow
 
 QUEUE = "ops-test"
 SECRET = "n0t-for-logs"
@@ -141,11 +141,10 @@ def get(url: str) -> tuple[int, bytes]:
 @contextmanager
 def serving(database_url: str, redis_url: str) -> Iterator[str]:
     """The metrics app on a free port; yields its base URL."""
-    engine = make_engine(database_url)
+    database = Database(database_url)
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
-    sessions = make_sessions(engine)
-    registry = make_registry(lambda: gather_figures(sessions, client, QUEUE))
-    app = make_app(registry, lambda: [check_database(engine), check_redis(client, redis_url)])
+    registry = make_registry(lambda: gather_figures(database.sessions, client, QUEUE))
+    app = make_app(registry, lambda: [check_database(database), check_redis(client, redis_url)])
     server = start_server(app, "127.0.0.1", 0)
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -153,7 +152,7 @@ def serving(database_url: str, redis_url: str) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         client.close()
-        engine.dispose()
+        database.close()
 
 
 @pytest.mark.postgres

@@ -14,16 +14,15 @@ import redis
 from sqlalchemy import func, select
 
 from tests.conftest import make_settings
-from tests.helpers import entry, extraction
+from tests.helpers import entry, extraction, store_results
 from worker.config import EventsConfig
 from worker.domain import Extraction
 from worker.messages import CommitmentEvent
-from worker.relay import publish_events, relay
+from worker.outbound.relay import publish_events, relay
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
-from worker.store.extractions import replace_extraction
 from worker.store.feeds import add_feed
-from worker.store.models import Article, Commitment, OutboxEvent
+from worker.store.models import Commitment, OutboxEvent
 from worker.store.outbox import pending_count, prune_published
 from worker.store.queries import stats
 
@@ -39,7 +38,7 @@ def _article(sessions: Sessions, key: str = "a") -> int:
 
 def _store(sessions: Sessions, article_id: int, result: Extraction) -> int:
     with sessions.begin() as session:
-        return replace_extraction(session, session.get_one(Article, article_id), result)
+        return store_results(session, article_id, result)
 
 
 def _events(sessions: Sessions) -> list[CommitmentEvent]:
@@ -88,7 +87,7 @@ def test_outbox_re_extraction_publishes_only_what_changed(sessions: Sessions) ->
 def test_outbox_rolled_back_results_leave_no_event(sessions: Sessions) -> None:
     article_id = _article(sessions)
     with pytest.raises(RuntimeError), sessions.begin() as session:
-        replace_extraction(session, session.get_one(Article, article_id), extraction())
+        store_results(session, article_id, extraction())
         raise RuntimeError("crash before commit")
     assert _events(sessions) == []
 
@@ -130,7 +129,7 @@ def test_relay_crash_between_publish_and_commit_republishes_the_same_event_id(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("relay died after XADD")
 
-    monkeypatch.setattr("worker.relay.mark_published", crash)
+    monkeypatch.setattr("worker.outbound.relay.mark_published", crash)
     with pytest.raises(RuntimeError):
         publish_events(sessions, client, events_config)
     monkeypatch.undo()

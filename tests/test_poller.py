@@ -3,7 +3,7 @@ re-checks, failures recorded on the feed, nothing lost when the queue is down.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,29 +13,17 @@ from sqlalchemy import select
 from werkzeug import Request, Response
 
 from tests.conftest import SEEDS, make_settings
+from tests.helpers import polling
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
+from worker.domain import utcnow
+from worker.intake.poller import Poller
+from worker.pipeline.dispatch import RecordingDispatch
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
-from worker.store.models import Article, Feed, utcnow
-from worker.wiring import fetch_settings
+from worker.store.models import Article, Feed
 
 RSS = (SEEDS / "statements.rss").read_bytes()
 ATOM = (SEEDS / "consilium.atom").read_bytes()
-
-
-class Queue:
-    """Records enqueued ids; can be told to fail like a Redis outage."""
-
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-        self.down = False
-
-    def __call__(self, ids: Sequence[int]) -> None:
-        if self.down:
-            raise ConnectionError("Redis is down")
-        self.ids.extend(ids)
 
 
 @pytest.fixture
@@ -44,14 +32,14 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def queue() -> Queue:
-    return Queue()
+def queue() -> RecordingDispatch:
+    return RecordingDispatch()
 
 
 @pytest.fixture
-def poller(settings: Settings, sessions: Sessions, queue: Queue) -> Iterator[Poller]:
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        yield Poller(settings, sessions, fetcher, queue)
+def poller(settings: Settings, sessions: Sessions, queue: RecordingDispatch) -> Iterator[Poller]:
+    with polling(settings, sessions, queue) as poller:
+        yield poller
 
 
 def add(sessions: Sessions, url: str) -> int:
@@ -82,7 +70,7 @@ def conditional_feed(body: bytes, etag: str = '"v1"') -> object:
 
 
 def test_poller_stores_new_entries_and_enqueues_them_once(
-    httpserver: HTTPServer, poller: Poller, sessions: Sessions, queue: Queue
+    httpserver: HTTPServer, poller: Poller, sessions: Sessions, queue: RecordingDispatch
 ) -> None:
     httpserver.expect_request("/feed").respond_with_handler(conditional_feed(RSS))
     feed_id = add(sessions, httpserver.url_for("/feed"))
@@ -106,7 +94,7 @@ def test_poller_stores_new_entries_and_enqueues_them_once(
 
 
 def test_poller_reprocesses_an_edited_entry(
-    httpserver: HTTPServer, poller: Poller, sessions: Sessions, queue: Queue
+    httpserver: HTTPServer, poller: Poller, sessions: Sessions, queue: RecordingDispatch
 ) -> None:
     httpserver.expect_request("/feed").respond_with_handler(conditional_feed(RSS, '"v1"'))
     add(sessions, httpserver.url_for("/feed"))
@@ -176,14 +164,13 @@ def test_poller_follows_a_permanent_redirect_and_updates_the_url(
 
 
 def test_poller_keeps_articles_pending_while_the_queue_is_down(
-    httpserver: HTTPServer, settings: Settings, sessions: Sessions, queue: Queue
+    httpserver: HTTPServer, settings: Settings, sessions: Sessions, queue: RecordingDispatch
 ) -> None:
     httpserver.expect_request("/feed").respond_with_data(RSS, content_type="application/rss+xml")
     add(sessions, httpserver.url_for("/feed"))
     queue.down = True
     clock = [utcnow()]
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, sessions, fetcher, queue, clock=lambda: clock[0])
+    with polling(settings, sessions, queue, clock=lambda: clock[0]) as poller:
         [report] = poller.poll_due(force=True)
         assert report.new_articles == 5 and queue.ids == []
         assert all(a.enqueued_at is None for a in articles(sessions))
@@ -196,7 +183,7 @@ def test_poller_keeps_articles_pending_while_the_queue_is_down(
 
 
 def test_poller_reads_a_local_file_feed_once(
-    tmp_path: Path, poller: Poller, sessions: Sessions, queue: Queue
+    tmp_path: Path, poller: Poller, sessions: Sessions, queue: RecordingDispatch
 ) -> None:
     path = tmp_path / "feed.atom"
     path.write_bytes(ATOM)
@@ -208,26 +195,25 @@ def test_poller_reads_a_local_file_feed_once(
 
 
 def test_poller_refuses_a_private_address_by_default(
-    httpserver: HTTPServer, sessions: Sessions, database_url: str, queue: Queue
+    httpserver: HTTPServer, sessions: Sessions, database_url: str, queue: RecordingDispatch
 ) -> None:
     httpserver.expect_request("/feed").respond_with_data(RSS)
     settings = make_settings(database_url, fetch={"allow_private_networks": False})
     feed_id = add(sessions, httpserver.url_for("/feed"))
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        [report] = Poller(settings, sessions, fetcher, queue).poll_due(force=True)
+    with polling(settings, sessions, queue) as poller:
+        [report] = poller.poll_due(force=True)
     assert report.outcome == "failed"
     assert "BlockedAddressError" in (feed_row(sessions, feed_id).last_error or "")
     assert httpserver.log == []  # no request reached the server
 
 
 def test_poller_backs_off_longer_after_repeated_failures(
-    httpserver: HTTPServer, settings: Settings, sessions: Sessions, queue: Queue
+    httpserver: HTTPServer, settings: Settings, sessions: Sessions, queue: RecordingDispatch
 ) -> None:
     httpserver.expect_request("/broken").respond_with_data("down", status=503)
     feed_id = add(sessions, httpserver.url_for("/broken"))
     delays = []
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, sessions, fetcher, queue)
+    with polling(settings, sessions, queue) as poller:
         for _ in range(4):
             before = utcnow()
             poller.poll_due(force=True)
@@ -246,7 +232,7 @@ SUMMARY_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Summar
 
 
 def test_poller_full_text_replaces_a_summary_with_the_page_text(
-    httpserver: HTTPServer, sessions: Sessions, database_url: str, queue: Queue
+    httpserver: HTTPServer, sessions: Sessions, database_url: str, queue: RecordingDispatch
 ) -> None:
     paragraphs = "".join(
         f"<p>Paragraph {n}: the ministers said the sanctions package would be adopted "
@@ -261,8 +247,7 @@ def test_poller_full_text_replaces_a_summary_with_the_page_text(
     )
     settings = make_settings(database_url, fetch={"full_text": True})
     add(sessions, httpserver.url_for("/feed"))
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, sessions, fetcher, queue)
+    with polling(settings, sessions, queue) as poller:
         poller.poll_due(force=True)
         poller.poll_due(force=True)  # the entry is known now: its page is not fetched again
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.helpers import ScriptedExtractor, entry
 from worker.errors import ExtractionError
-from worker.processor import Outcome, process_article
+from worker.pipeline.processor import Outcome, process_article
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
 from worker.store.dead_letters import open_dead_letters, reopen

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from tests.conftest import make_settings
 from tests.helpers import entry, start_worker, wait_for, worker_env, worker_output
-from worker.queue.app import create_app
 from worker.queue.tasks import enqueue_articles
+from worker.runtime.wiring import Runtime
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
@@ -65,8 +65,8 @@ def test_queue_worker_processes_enqueued_articles_and_stops_cleanly(
         entries = [entry(f"e{n}") for n in range(10)]
         ids = save_entries(session, feed.id, entries, now=NOW, max_chars=10_000)
     settings = make_settings(postgres_url, redis_url=redis_url, queue={"name": queue_name})
-    enqueue_articles(create_app(settings), ids)
-    enqueue_articles(create_app(settings), ids[:3])  # duplicate deliveries change nothing
+    enqueue_articles(Runtime(settings).celery, ids)
+    enqueue_articles(Runtime(settings).celery, ids[:3])  # duplicate deliveries change nothing
 
     assert wait_for(lambda: count_done(pg_sessions) == 10), worker_output(worker_process)
     with pg_sessions() as session:

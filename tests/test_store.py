@@ -8,10 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from tests.helpers import entry, extraction
+from tests.helpers import entry, extraction, store_results
 from worker.store.articles import mark_enqueued, save_entries, stale_pending_ids
 from worker.store.db import Sessions, make_engine
-from worker.store.extractions import replace_extraction
 from worker.store.feeds import add_feed, claim_due_feeds
 from worker.store.models import Article, Base, Commitment, Entity, Mention
 
@@ -95,7 +94,7 @@ def test_store_replacing_an_extraction_leaves_one_set(sessions: Sessions) -> Non
         [article_id] = save_entries(session, feed_id, [entry("a")], now=NOW, max_chars=1000)
     for _ in range(2):
         with sessions.begin() as session:
-            replace_extraction(session, session.get_one(Article, article_id), extraction())
+            store_results(session, article_id, extraction())
     with sessions() as session:
         assert session.scalar(select(func.count(Commitment.id))) == 1
         assert session.scalar(select(func.count(Mention.id))) == 2
@@ -112,7 +111,7 @@ def test_store_entities_are_shared_across_articles(sessions: Sessions) -> None:
         ids = save_entries(session, feed_id, [entry("a"), entry("b")], now=NOW, max_chars=1000)
     for article_id in ids:
         with sessions.begin() as session:
-            replace_extraction(session, session.get_one(Article, article_id), extraction())
+            store_results(session, article_id, extraction())
     with sessions() as session:
         assert session.scalar(select(func.count(Entity.id))) == 2
         assert session.scalar(select(func.count(Mention.id))) == 4

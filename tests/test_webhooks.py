@@ -5,9 +5,8 @@ The receiver is a real local HTTP server; events flow through the real Redis str
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,11 +16,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import make_settings
+from tests.helpers import WEBHOOK_SECRET, Receiver, event_json
 from worker.config import WebhooksConfig
 from worker.errors import ConfigError
-from worker.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookSender, sign, verify
+from worker.outbound.webhooks import WebhookSender, sign, verify
 
-SECRET = "test-secret"
 STREAM = "commitwatch:commitments"
 
 
@@ -41,58 +40,8 @@ def test_webhook_urls_without_a_secret_are_refused() -> None:
         make_settings("sqlite://", webhooks={"urls": ["https://hooks.test/x"]})
 
 
-def event(n: int) -> str:
-    return json.dumps(
-        {
-            "schema": "commitwatch.commitment-event/1",
-            "event_id": f"event-{n}",
-            "type": "commitment.created",
-            "occurred_at": "2026-11-25T09:00:00Z",
-            "commitment": {
-                "key": f"k{n}",
-                "type": "sanctions",
-                "status": "pledged",
-                "actor": "gpe:gb",
-                "target": "gpe:ru",
-                "sentence": "The UK will impose sanctions.",
-                "start": 0,
-                "end": 29,
-                "confidence": 0.9,
-                "extractor_version": "rules-1",
-            },
-            "entities": [],
-            "article": {
-                "id": n,
-                "url": None,
-                "title": "t",
-                "published_at": None,
-                "content_hash": "h",
-            },
-            "source": {"kind": "submission", "name": "wire", "source_id": str(n)},
-        }
-    )
-
-
-class Receiver:
-    """Answers with the scripted statuses (then 200) and keeps what it accepted, verified."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.statuses, self.calls = statuses, 0
-        self.accepted: list[str] = []
-
-    def __call__(self, request: Request) -> Response:
-        self.calls += 1
-        status = self.statuses.pop(0) if self.statuses else 200
-        body = request.get_data()
-        signed = verify(
-            SECRET.encode(),
-            request.headers[TIMESTAMP_HEADER],
-            body,
-            request.headers[SIGNATURE_HEADER],
-        )
-        if status == 200 and signed:
-            self.accepted.append(json.loads(body)["event_id"])
-        return Response(status=status if signed else 401)
+def answered_by(receiver: Receiver) -> Callable[[Request], Response]:
+    return lambda request: Response(status=receiver.answer(request.get_data(), request.headers))
 
 
 @pytest.fixture
@@ -104,7 +53,7 @@ def client(redis_url: str) -> Iterator[redis.Redis]:
 
 def sender(client: redis.Redis, url: str, stop: threading.Event, **config: Any) -> WebhookSender:
     settings = WebhooksConfig(
-        urls=[url], secret=SECRET, backoff_seconds=0.01, backoff_max_seconds=0.05, **config
+        urls=[url], secret=WEBHOOK_SECRET, backoff_seconds=0.01, backoff_max_seconds=0.05, **config
     )
     return WebhookSender(client, httpx.Client(), url=url, stream=STREAM, config=settings, stop=stop)
 
@@ -127,11 +76,11 @@ def test_webhook_delivers_each_event_once_in_order_retrying_failures(
     client: redis.Redis, httpserver: HTTPServer
 ) -> None:
     receiver = Receiver([500, 503])  # the first event fails twice, then everything succeeds
-    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(answered_by(receiver))
     stop = threading.Event()
     webhook = sender(client, httpserver.url_for("/hook"), stop)  # joins the stream from now
     for n in range(3):
-        client.xadd(STREAM, {"data": event(n)})
+        client.xadd(STREAM, {"data": event_json(n)})
 
     run_until(webhook, stop, lambda: len(receiver.accepted) == 3)
     assert receiver.accepted == ["event-0", "event-1", "event-2"]
@@ -144,11 +93,11 @@ def test_webhook_sets_a_hopeless_event_aside_and_carries_on(
     client: redis.Redis, httpserver: HTTPServer
 ) -> None:
     receiver = Receiver([500, 500, 500])
-    httpserver.expect_request("/hook").respond_with_handler(receiver)
+    httpserver.expect_request("/hook").respond_with_handler(answered_by(receiver))
     stop = threading.Event()
     webhook = sender(client, httpserver.url_for("/hook"), stop, max_attempts=3)
-    client.xadd(STREAM, {"data": event(0)})
-    client.xadd(STREAM, {"data": event(1)})
+    client.xadd(STREAM, {"data": event_json(0)})
+    client.xadd(STREAM, {"data": event_json(1)})
 
     run_until(webhook, stop, lambda: receiver.accepted == ["event-1"])
     assert receiver.accepted == ["event-1"]
@@ -163,11 +112,11 @@ def test_webhook_stopped_while_retrying_sends_the_event_after_restart(
     client: redis.Redis, httpserver: HTTPServer
 ) -> None:
     receiver = Receiver([503] * 1000)  # down for as long as the first sender runs
-    httpserver.expect_request("/hook").respond_with_handler(receiver)
+    httpserver.expect_request("/hook").respond_with_handler(answered_by(receiver))
     url = httpserver.url_for("/hook")
     stop = threading.Event()
     first = sender(client, url, stop)
-    client.xadd(STREAM, {"data": event(0)})
+    client.xadd(STREAM, {"data": event_json(0)})
     run_until(first, stop, lambda: receiver.calls >= 3)  # stopped between retries
     assert receiver.accepted == []
 

@@ -35,17 +35,15 @@ class _Section(BaseModel):
 class FetchConfig(_Section):
     """How feeds and pages are fetched over HTTP."""
 
-    connect_timeout: float = Field(10.0, gt=0)
-    read_timeout: float = Field(30.0, gt=0)
-    deadline_seconds: float = Field(60.0, gt=0)
-    max_body_bytes: int = Field(16 * 1024 * 1024, gt=0)
-    max_redirects: int = Field(5, ge=0)
-    user_agent: str | None = None
+    connect_timeout: float = Field(defaults.CONNECT_TIMEOUT, gt=0)
+    read_timeout: float = Field(defaults.READ_TIMEOUT, gt=0)
+    deadline_seconds: float = Field(defaults.FETCH_DEADLINE, gt=0)
+    max_body_bytes: int = Field(defaults.MAX_BODY_BYTES, gt=0)
+    max_redirects: int = Field(defaults.MAX_REDIRECTS, ge=0)
+    user_agent: str | None = None  # None or empty: defaults.USER_AGENT
     allow_private_networks: bool = False
     per_host_concurrency: int = Field(defaults.PER_HOST_CONCURRENCY, ge=1)
-    # Summary-only entries (under 1,000 characters) get their page fetched: a feed summary is
-    # too short for the extractor to read a commitment with its actor and status.
-    full_text: bool = True
+    full_text: bool = defaults.FULL_TEXT
 
 
 class PollConfig(_Section):
@@ -53,7 +51,7 @@ class PollConfig(_Section):
 
     min_interval_seconds: int = Field(defaults.MIN_INTERVAL_SECONDS, ge=1)
     max_interval_seconds: int = Field(defaults.MAX_INTERVAL_SECONDS, ge=1)
-    jitter: float = Field(0.2, ge=0, le=1)
+    jitter: float = Field(defaults.JITTER, ge=0, le=1)
     concurrency: int = Field(defaults.POLL_CONCURRENCY, ge=1)
     lease_seconds: int = Field(defaults.POLL_LEASE_SECONDS, ge=1)
     idle_seconds: float = Field(defaults.POLL_IDLE_SECONDS, gt=0)
@@ -88,6 +86,8 @@ class ExtractConfig(_Section):
     lexicon_dir: Path | None = None
     # A trained set for the learned extractor (`commitwatch train --out DIR`); default: shipped.
     model_dir: Path | None = None
+    # [extract.options]: free-form settings handed to the extractor's factory (plugins').
+    options: dict[str, Any] = Field(default_factory=dict)
     max_article_chars: int = Field(defaults.MAX_ARTICLE_CHARS, ge=1)
 
 
@@ -106,7 +106,7 @@ class WebhooksConfig(_Section):
     urls: list[str] = Field(default_factory=list)
     # Never in a file in the repository: COMMITWATCH_WEBHOOKS__SECRET in the environment.
     secret: SecretStr | None = None
-    timeout_seconds: float = Field(10.0, gt=0)
+    timeout_seconds: float = Field(defaults.WEBHOOK_TIMEOUT_SECONDS, gt=0)
     max_attempts: int = Field(defaults.WEBHOOK_MAX_ATTEMPTS, ge=1)
     backoff_seconds: float = Field(defaults.WEBHOOK_BACKOFF_SECONDS, gt=0)
     backoff_max_seconds: float = Field(defaults.WEBHOOK_BACKOFF_MAX_SECONDS, gt=0)
@@ -140,9 +140,9 @@ class Settings(BaseSettings):
         defaults.REDIS_URL,
         validation_alias=AliasChoices("redis_url", "COMMITWATCH_REDIS_URL", "REDIS_URL"),
     )
-    log_level: str = "INFO"
+    log_level: str = defaults.LOG_LEVEL
     # "auto": JSON lines unless stderr is a terminal; "json" or "text" force one.
-    log_format: Literal["auto", "json", "text"] = "auto"
+    log_format: Literal["auto", "json", "text"] = defaults.LOG_FORMAT
     fetch: FetchConfig = FetchConfig()
     poll: PollConfig = PollConfig()
     queue: QueueConfig = QueueConfig()

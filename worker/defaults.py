@@ -1,6 +1,13 @@
-"""Every default of the service, named, each with the reason for its value."""
+"""Every configurable default of the service, named, each with the reason for its value.
+
+The one source: the settings models (``worker.config``) and the adapters' own defaults
+(``FetchSettings``, ``SchedulePolicy``, ``HostLimiter``, ``parse_feed``) all read these.
+Constants that no setting changes stay beside the code they tune, named and explained there.
+"""
 
 from __future__ import annotations
+
+from typing import Final
 
 # Embedded default: a SQLite file in the working directory needs no server at all.
 DATABASE_URL = "sqlite:///commitwatch.db"
@@ -9,9 +16,30 @@ REDIS_URL = "redis://localhost:6379/0"
 # The config file read when none is named: the repository's own, relative to the working dir.
 CONFIG_FILE = "config/commitwatch.toml"
 
-# --- fetching (see worker.feeds.fetch for the HTTP-level defaults) ---
+# --- logging ---
+# INFO: one line per feed check and per article, enough to follow the pipeline.
+LOG_LEVEL = "INFO"
+# "auto": JSON lines unless stderr is a terminal (collectors get JSON, people get text).
+LOG_FORMAT: Final = "auto"
+
+# --- fetching ---
+# Good pollers use 15-45 s in all; 10 s to connect is generous for any live server.
+CONNECT_TIMEOUT = 10.0
+# 30 s of silence mid-response means the server is stuck.
+READ_TIMEOUT = 30.0
+# A whole fetch (all hops, whole body) gets one minute: a slow-drip server cannot hold a thread.
+FETCH_DEADLINE = 60.0
+# 16 MiB after decompression: Miniflux, TT-RSS and rss-bridge cap at 15-20 MiB.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+# Five hops covers http->https->www->CDN chains; more is a loop or a trap.
+MAX_REDIRECTS = 5
+# Names the service and where publishers can read about it (replace the URL when deploying).
+USER_AGENT = "commitwatch/0.1 (+https://github.com/commitwatch/commitwatch)"
 # Two fetches per host at once: polite to publishers that host many feeds.
 PER_HOST_CONCURRENCY = 2
+# Summary-only entries (under 1,000 characters) get their page fetched: a feed summary is too
+# short for the extractor to read a commitment with its actor and status.
+FULL_TEXT = True
 # Eight fetches in flight overall: fetching is I/O bound, and 8 threads keep 2 cores busy.
 POLL_CONCURRENCY = 8
 
@@ -19,6 +47,9 @@ POLL_CONCURRENCY = 8
 # Miniflux's bounds for the adaptive interval: never more often than 5 min, at least daily.
 MIN_INTERVAL_SECONDS = 5 * 60
 MAX_INTERVAL_SECONDS = 24 * 60 * 60
+# Up to 20% added to every interval (NewsBlur adds up to 25%), so feeds added together do not
+# stay in lock-step.
+JITTER = 0.2
 # A claimed feed is leased for 10 min, so a poller that dies mid-fetch frees it soon after.
 POLL_LEASE_SECONDS = 10 * 60
 # The daemon wakes at least this often to look for due feeds and stale articles.
@@ -71,6 +102,8 @@ EVENTS_PUBLISH_BATCH = 500
 OUTBOX_RETENTION_DAYS = 7.0
 
 # --- webhooks ---
+# A receiver that has not answered in 10 s is treated as down; the event is retried.
+WEBHOOK_TIMEOUT_SECONDS = 10.0
 # A receiver may be down for a while: 8 attempts from 2 s doubling (capped at 5 min, with
 # jitter) span about 10 minutes before an event is set aside in the failure stream.
 WEBHOOK_MAX_ATTEMPTS = 8

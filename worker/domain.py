@@ -8,14 +8,26 @@ persists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 EntityType = Literal["PERSON", "ORG", "GPE"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "GPE")
 
 CommitmentStatus = Literal["announced", "pledged", "proposed", "refused"]
-COMMITMENT_STATUSES: tuple[CommitmentStatus, ...] = ("announced", "pledged", "proposed", "refused")
+
+
+class ArticleStatus:
+    """Where an article is in its life: stored, extracted, or given up on."""
+
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the service's one clock: every timestamp it stores is UTC."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

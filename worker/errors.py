@@ -11,9 +11,9 @@
     │   └── FeedParseError       the body is not a feed that yields any entry
     ├── OpmlError                an OPML subscription list is malformed or unsafe (fix the file)
     ├── ArticleError             an article cannot be processed
-    │   ├── ArticleNotFoundError the id names no stored article (nothing to retry)
     │   └── InvalidArticleError  a submitted article breaks its schema (rejected, reason recorded)
     ├── ExtractionError          the extractor failed on an article (counted as an attempt)
+    ├── StoreConflictError       a concurrent writer stored the same row first (look again)
     └── StoreUnavailableError    the database cannot be reached (transient: retry with backoff)
 
 ``retryable`` says whether trying the same thing later may succeed; the queue retries only those.
@@ -85,16 +85,19 @@ class ArticleError(CommitwatchError):
     """Raised when an article cannot be processed as given."""
 
 
-class ArticleNotFoundError(ArticleError):
-    """Raised when a task names an article id that is not stored (deleted or never committed)."""
-
-
 class InvalidArticleError(ArticleError):
     """Raised when a submitted article breaks the message schema; the reason is recorded."""
 
 
 class ExtractionError(CommitwatchError):
     """Raised when the extractor fails on an article; counted toward the attempt limit."""
+
+
+class StoreConflictError(CommitwatchError):
+    """Raised when a concurrent writer inserted the same unique row first; the transaction was
+    rolled back, and reading again finds the other writer's row."""
+
+    retryable = True
 
 
 class StoreUnavailableError(CommitwatchError):

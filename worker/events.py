@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from worker.domain import Commitment, Entity
+from worker.domain import Commitment, Entity, Extraction
 from worker.messages import (
     CommitmentEvent,
     EventArticle,
@@ -60,6 +60,31 @@ def diff_commitments(
         Change("commitment.withdrawn", key, old) for key, old in before.items() if key not in after
     ]
     return changes
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionDiff:
+    """What storing a new extraction changes: its commitments' keys and the events to stage."""
+
+    keys: list[str]  # one per new commitment, in order
+    changes: list[Change]
+    entities: dict[str, Entity]  # every entity an event may name: the old ones, then the new
+
+
+def diff_extraction(
+    article_id: int,
+    before: Sequence[Commitment],
+    before_entities: Mapping[str, Entity],
+    extraction: Extraction,
+) -> ExtractionDiff:
+    """Compare an article's stored commitments with a new extraction's, by commitment key."""
+    keys = commitment_keys(article_id, extraction.commitments)
+    changes = diff_commitments(
+        dict(zip(commitment_keys(article_id, before), before, strict=True)),
+        dict(zip(keys, extraction.commitments, strict=True)),
+    )
+    entities = {**before_entities, **{e.key: e for e in extraction.entities}}
+    return ExtractionDiff(keys, changes, entities)
 
 
 def commitment_event(

@@ -17,6 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from worker.defaults import USER_AGENT
 from worker.errors import (
     BlockedAddressError,
     BodyTooLargeError,
@@ -26,7 +27,7 @@ from worker.errors import (
     HTTPStatusError,
 )
 from worker.feeds.addresses import guarded_transport
-from worker.feeds.fetch import USER_AGENT, Fetcher
+from worker.feeds.fetch import Fetcher
 from worker.feeds.parse import parse_feed
 
 MakeFetcher = Callable[..., Fetcher]

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from tests.conftest import make_settings, unavailable
 from tests.helpers import entry, start_worker, worker_env
 from tests.reliability.redis_server import PrivateRedis
-from worker.queue.app import create_app
 from worker.queue.tasks import enqueue_articles
+from worker.runtime.wiring import Runtime
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
@@ -55,7 +55,9 @@ def store_articles(pg_sessions: Sessions) -> Callable[[list[str]], list[int]]:
 
 @pytest.fixture
 def publish(postgres_url: str, redis_url: str, queue_name: str) -> Callable[[list[int]], None]:
-    app = create_app(make_settings(postgres_url, redis_url=redis_url, queue={"name": queue_name}))
+    app = Runtime(
+        make_settings(postgres_url, redis_url=redis_url, queue={"name": queue_name})
+    ).celery
     return lambda ids: enqueue_articles(app, ids)
 
 

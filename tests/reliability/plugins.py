@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from worker.domain import ArticleText, Extraction
+from worker.extract import ExtractorSettings
 from worker.extract.minimal import MinimalExtractor
 
 POISON = "POISON-PILL"  # extraction raises every time
@@ -48,13 +49,13 @@ class Slow(_Misbehaving):
         time.sleep(SLOW_SECONDS)
 
 
-def poison() -> Poison:
-    return Poison()
+def poison(settings: ExtractorSettings) -> Poison:
+    return Poison(settings)
 
 
-def crash() -> Crash:
-    return Crash()
+def crash(settings: ExtractorSettings) -> Crash:
+    return Crash(settings)
 
 
-def slow() -> Slow:
-    return Slow()
+def slow(settings: ExtractorSettings) -> Slow:
+    return Slow(settings)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import entry
 from worker.extract import Extractor, load_extractor
-from worker.processor import Outcome, process_article
+from worker.pipeline.processor import Outcome, process_article
 from worker.store.articles import save_entries
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed

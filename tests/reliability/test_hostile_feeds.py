@@ -13,13 +13,13 @@ from sqlalchemy import select
 from werkzeug import Response
 
 from tests.conftest import make_settings
+from tests.helpers import polling
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
+from worker.intake.poller import Poller
+from worker.pipeline.dispatch import RecordingDispatch
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article, Feed
-from worker.wiring import fetch_settings
 
 LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol">'
@@ -90,8 +90,8 @@ def poll(settings: Settings, sqlite_url: str) -> Iterator[tuple[Poller, Sessions
 
     engine = make_engine(sqlite_url)
     sessions = make_sessions(engine)
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        yield Poller(settings, sessions, fetcher, lambda ids: None), sessions
+    with polling(settings, sessions, RecordingDispatch()) as poller:
+        yield poller, sessions
     engine.dispose()
 
 

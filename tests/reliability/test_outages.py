@@ -13,15 +13,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import SEEDS, make_settings
-from tests.helpers import wait_for
+from tests.helpers import polling, wait_for
 from tests.reliability.conftest import HEALTHY, StartWorker, counts, process_logs
 from tests.reliability.proxy import TcpProxy
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
+from worker.pipeline.dispatch import RecordingDispatch
 from worker.store.db import Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article
-from worker.wiring import fetch_settings
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -72,10 +70,9 @@ def test_outage_postgres_down_the_poller_keeps_its_place(
     sessions = make_sessions(engine)
     with sessions.begin() as session:
         add_feed(session, httpserver.url_for("/feed"))
-    enqueued: list[int] = []
+    enqueued = RecordingDispatch()
     try:
-        with Fetcher(fetch_settings(settings)) as fetcher:
-            poller = Poller(settings, sessions, fetcher, enqueued.extend)
+        with polling(settings, sessions, enqueued) as poller:
             assert [r.new_articles for r in poller.poll_due()] == [5]
             proxy.cut()
             with pytest.raises(OperationalError):  # the daemon logs it and tries again later
@@ -85,4 +82,4 @@ def test_outage_postgres_down_the_poller_keeps_its_place(
     finally:
         engine.dispose()
     assert len(httpserver.log) == 1  # fetched once in all
-    assert len(enqueued) == 5
+    assert len(enqueued.ids) == 5

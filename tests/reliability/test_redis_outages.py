@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug import Request, Response
 
 from tests.conftest import make_settings
-from tests.helpers import wait_for
+from tests.helpers import polling, queue_dispatch, wait_for
 from tests.reliability.conftest import (
     HEALTHY,
     Processes,
@@ -27,14 +27,12 @@ from tests.reliability.conftest import (
 )
 from tests.reliability.redis_server import PrivateRedis
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller
-from worker.queue.app import create_app
+from worker.domain import utcnow
 from worker.queue.tasks import enqueue_articles
+from worker.runtime.wiring import Runtime
 from worker.store.db import Sessions
 from worker.store.feeds import add_feed
-from worker.store.models import Article, ArticleStatus, utcnow
-from worker.wiring import celery_enqueue, fetch_settings
+from worker.store.models import Article, ArticleStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -98,9 +96,8 @@ def diagnosis(server: PrivateRedis, queue: str, processes: Processes) -> str:
 def sweep_stale(settings: Settings, sessions: Sessions) -> int:
     """The poller's stale sweep, as its first pass after the stale window runs it."""
     later = utcnow() + timedelta(seconds=settings.poll.requeue_after_seconds + 1)
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        enqueue = celery_enqueue(settings)
-        return Poller(settings, sessions, fetcher, enqueue, clock=lambda: later).requeue_stale()
+    with polling(settings, sessions, queue_dispatch(settings), clock=lambda: later) as poller:
+        return poller.requeue_stale()
 
 
 # A restart can drop the one message a worker is taking at that instant: kombu pops it
@@ -122,7 +119,7 @@ def test_outage_redis_restart_loses_nothing_enqueued(
     url = private_redis.url
     ids = store_articles([HEALTHY] * 15)
     settings = make_settings(postgres_url, redis_url=url, queue={"name": queue_name})
-    app = create_app(settings)
+    app = Runtime(settings).celery
     workers(
         "tests.reliability.plugins:slow",
         concurrency=1,
@@ -227,8 +224,7 @@ def test_outage_redis_lost_messages_are_re_enqueued_once_by_the_stale_sweep(
         poll={"requeue_after_seconds": 60},
     )
     clock = Clock()
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, pg_sessions, fetcher, celery_enqueue(settings), clock=clock)
+    with polling(settings, pg_sessions, queue_dispatch(settings), clock=clock) as poller:
         poller.poll_due(force=True)
         assert volatile_redis.queue_length(queue_name) == 6
 

@@ -1,4 +1,8 @@
-"""The ``commitwatch`` command line: thin wrappers that build adapters and call the services."""
+"""The ``commitwatch`` command line: thin wrappers that build a runtime and call the services.
+
+The top layer, with the coming web/API beside it (``worker.api``: the same runtime, the
+store's read-only ``queries``). May import everything; nothing imports it.
+"""
 
 from __future__ import annotations
 

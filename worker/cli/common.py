@@ -7,13 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
 from worker.config import Settings, load_settings
 from worker.errors import CommitwatchError
 from worker.extract import Extractor
-from worker.ops.logs import LogFormat, configure_logging
-from worker.runtime import Runtime, build_extractor
+from worker.logs import LogFormat, configure_logging
+from worker.runtime.wiring import Runtime, build_extractor
+from worker.store.db import Session
 
 
 class State:

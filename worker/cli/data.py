@@ -11,6 +11,8 @@ from typing import Any, TextIO
 import click
 
 from worker.cli.common import State, pass_state, session_scope
+from worker.domain import utcnow
+from worker.pipeline.handoff import hand_off
 from worker.store.dead_letters import open_dead_letters, reopen
 from worker.store.queries import commitment_rows
 
@@ -115,23 +117,10 @@ def replay(state: State, ids: tuple[int, ...], replay_all: bool, inline: bool) -
         article_ids = [reopen(session, letter) for letter in letters]
     if not article_ids:
         raise click.ClickException("no matching open dead letters; see: dead-letters list")
-    if inline:
-        from worker.embedded import run_inline
-
-        runtime = state.runtime
-        for article_id in article_ids:
-            result = run_inline(
-                runtime.sessions, runtime.extractor, article_id, state.settings.queue.max_attempts
-            )
-            click.echo(f"article {article_id}: {result.outcome}")
-        return
-    from worker.handoff import hand_off
-    from worker.store.models import utcnow
-    from worker.wiring import celery_enqueue
-
-    enqueue = celery_enqueue(state.settings)
-    if not hand_off(state.runtime.sessions, enqueue, article_ids, utcnow()):
+    dispatch = state.runtime.dispatch(inline=inline, report=click.echo)
+    if not hand_off(state.runtime.sessions, dispatch, article_ids, utcnow()):
         raise click.ClickException(
             f"{len(article_ids)} articles reopened but the queue is down: the poller sends them"
         )
-    click.echo(f"enqueued {len(article_ids)} articles")
+    if not inline:
+        click.echo(f"enqueued {len(article_ids)} articles")

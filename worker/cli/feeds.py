@@ -9,8 +9,8 @@ import click
 
 from worker.cli.common import State, pass_state, session_scope
 from worker.errors import CommitwatchError
-from worker.ops.redact import mask_url, redact
-from worker.store.feeds import add_feed, find_feed, list_feeds
+from worker.redact import mask_url, redact
+from worker.store.feeds import add_feed, list_feeds, remove_feed
 
 
 @click.group()
@@ -76,8 +76,7 @@ def list_(state: State) -> None:
 def remove(state: State, ref: str) -> None:
     """Remove a feed (by id or URL) and its articles and extractions."""
     with session_scope(state) as session:
-        feed = find_feed(session, ref)
+        feed = remove_feed(session, ref)
         if feed is None:
             raise click.ClickException(f"no feed {ref!r}; see: commitwatch feeds list")
-        session.delete(feed)
         click.echo(f"removed {feed.id} {mask_url(feed.url)}")

@@ -12,6 +12,7 @@ import click
 from worker.cli.common import State, pass_state, session_scope
 from worker.errors import CommitwatchError, InvalidArticleError
 from worker.messages import ArticleSubmission, parse_submission
+from worker.store.db import upgrade_database
 
 
 @click.command()
@@ -37,13 +38,13 @@ def submit(state: State, source: TextIO, inline: bool) -> None:
             invalid += 1
             click.echo(f"line {line_number}: rejected: {exc}", err=True)
     if inline:
-        _submit_inline(state, valid)
-    elif valid:
-        from worker.queue.app import create_app
-        from worker.queue.tasks import enqueue_submissions
-
-        payloads = [s.model_dump(mode="json", by_alias=True, exclude_none=True) for s in valid]
-        enqueue_submissions(create_app(state.settings), payloads)
+        upgrade_database(state.settings.database_url)  # the embedded path, like ``run``
+    if valid:
+        try:
+            state.runtime.dispatch(inline=inline, report=click.echo).submissions(valid)
+        except CommitwatchError as exc:
+            raise click.ClickException(str(exc)) from None
+    if valid and not inline:
         click.echo(f"sent {len(valid)} submissions to the queue", err=True)
     if invalid:
         raise click.ClickException(f"{invalid} invalid messages were not submitted")
@@ -64,32 +65,6 @@ def read_messages(source: TextIO) -> Iterator[tuple[int, Any]]:
         yield from ((n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip())
 
 
-def _submit_inline(state: State, submissions: list[ArticleSubmission]) -> None:
-    from worker.embedded import run_inline
-    from worker.intake import accept
-    from worker.store.db import upgrade_database
-
-    runtime, settings = state.runtime, state.settings
-    upgrade_database(settings.database_url)  # the embedded path, like ``run``: no setup step
-    for submission in submissions:
-        try:
-            result = accept(
-                runtime.sessions, submission, max_chars=settings.extract.max_article_chars
-            )
-            line = f"{submission.source}/{submission.key}: {result.outcome}"
-            if result.needs_processing and result.article_id is not None:
-                done = run_inline(
-                    runtime.sessions,
-                    runtime.extractor,
-                    result.article_id,
-                    settings.queue.max_attempts,
-                )
-                line += f", article {result.article_id} {done.outcome}"
-        except CommitwatchError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(line)
-
-
 @click.group()
 def events() -> None:
     """The commitment event stream (Redis Stream; schema: commitment-event.v1.json)."""
@@ -99,7 +74,7 @@ def events() -> None:
 @pass_state
 def publish(state: State) -> None:
     """Publish the events waiting in the outbox now (the daemon does this every pass)."""
-    from worker.relay import publish_events
+    from worker.outbound.relay import publish_events
 
     runtime = state.runtime
     try:
@@ -122,7 +97,7 @@ def tail(
     state: State, group: str, consumer: str, only_new: bool, follow: bool, limit: int | None
 ) -> None:
     """Print events as JSON lines, acknowledging each once printed (a reference consumer)."""
-    from worker.consumer import EventConsumer
+    from worker.outbound.consumer import EventConsumer
 
     reader = EventConsumer(
         state.runtime.redis,
@@ -163,8 +138,8 @@ def rejections(state: State, limit: int) -> None:
 @pass_state
 def webhooks(state: State) -> None:
     """Deliver the commitment events to the [webhooks] urls, signed, until SIGTERM."""
-    from worker.daemon import stop_on_signals
-    from worker.webhooks import send_forever
+    from worker.outbound.webhooks import send_forever
+    from worker.runtime.daemon import stop_on_signals
 
     settings = state.settings
     if not settings.webhooks.urls:

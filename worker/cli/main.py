@@ -20,8 +20,8 @@ from worker.cli.ops import health, serve_metrics, stats_command
 from worker.cli.render import render_stats
 from worker.domain import ArticleText
 from worker.errors import CommitwatchError
-from worker.ops.logs import LogFormat
-from worker.ops.redact import mask_url, redact
+from worker.logs import LogFormat
+from worker.redact import mask_url, redact
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +62,7 @@ def run(state: State, seeds_dir: Path) -> None:
 
     The embedded default: no Redis or PostgreSQL needed. Running it again adds nothing new.
     """
-    from worker.embedded import run_embedded
+    from worker.runtime.embedded import run_embedded
 
     state.log_level = state.log_level or "WARNING"  # the progress lines are the user's view
     settings = state.settings
@@ -85,7 +85,7 @@ def poll(state: State, forever: bool, force: bool) -> None:
 
     Any number of pollers may run: each feed is leased by one before it is fetched.
     """
-    from worker.daemon import poll_forever, poll_once
+    from worker.runtime.daemon import poll_forever, poll_once
 
     settings = state.settings
     if forever:
@@ -101,13 +101,13 @@ def poll(state: State, forever: bool, force: bool) -> None:
 @pass_state
 def worker(state: State, concurrency: int | None) -> None:
     """Run a Celery worker that extracts queued articles (needs Redis and the database)."""
-    from worker.ops.logs import wants_json
-    from worker.queue.app import create_app, keep_our_logging, preload_in_pool_processes
+    from worker.logs import wants_json
+    from worker.queue.app import keep_our_logging, preload_in_pool_processes
 
     settings = state.settings
-    app = create_app(settings)
+    app = state.runtime.celery
     keep_our_logging()
-    preload_in_pool_processes(app)
+    preload_in_pool_processes(state.runtime)
     # The banner is many lines of text on stdout; with JSON logs "ready" is logged instead.
     quiet = ["--quiet"] if wants_json(state.log_format or settings.log_format, sys.stderr) else []
     argv = [

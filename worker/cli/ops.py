@@ -16,13 +16,13 @@ import redis
 from worker import defaults
 from worker.cli.common import State, pass_state
 from worker.cli.render import render_figures
-from worker.ops.figures import gather_figures, redis_client
+from worker.ops.figures import gather_figures
 from worker.ops.health import Check, check_database, check_redis, report
 
 
 @contextmanager
 def _redis(state: State) -> Iterator[redis.Redis]:
-    client = redis_client(state.settings.redis_url)
+    client = state.runtime.figures_redis()
     try:
         yield client
     finally:
@@ -31,7 +31,7 @@ def _redis(state: State) -> Iterator[redis.Redis]:
 
 def _checks(state: State, client: redis.Redis) -> list[Check]:
     return [
-        check_database(state.runtime.engine),
+        check_database(state.runtime.database),
         check_redis(client, state.settings.redis_url),
     ]
 
@@ -67,9 +67,9 @@ def health(state: State) -> None:
 @pass_state
 def serve_metrics(state: State, host: str, port: int) -> None:
     """Serve /metrics (Prometheus) and /healthz (200, or 503 naming what is down)."""
-    from worker.daemon import stop_on_signals
     from worker.ops.metrics import make_registry
     from worker.ops.server import make_app, serve
+    from worker.runtime.daemon import stop_on_signals
 
     queue = state.settings.queue.name
     with _redis(state) as client:

@@ -1,15 +1,19 @@
 """Extraction: article text in, entities and commitments out. Pure: no I/O frameworks here.
 
 Extractors are chosen by name in ``config/`` (``extract.name``) and built once per process by
-``load_extractor``; the pipeline only knows the ``Extractor`` protocol.
+``load_extractor``; the pipeline only knows the ``Extractor`` protocol. Every factory,
+registered here or plugged in as ``module:factory``, receives its ``ExtractorSettings``.
+May import the domain, the errors and the data files; never the store, the queue, Redis,
+HTTP or any service package.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from worker.domain import ArticleText, Extraction
 from worker.errors import ConfigError
@@ -29,31 +33,46 @@ class Extractor(Protocol):
         ...
 
 
-ExtractorFactory = Callable[[], Extractor]
-RegisteredFactory = Callable[[Path | None, Path | None], Extractor]
+@dataclass(frozen=True, slots=True)
+class ExtractorSettings:
+    """What every extractor factory receives: its part of the ``[extract]`` section.
+
+    ``lexicon_dir`` overrides the data files in ``worker/data/extract/``; ``model_dir`` selects
+    a trained set for ``learned`` (``commitwatch train`` makes one); ``options`` is the
+    ``[extract.options]`` table, free-form, for a plugged-in extractor's own settings.
+    """
+
+    lexicon_dir: Path | None = None
+    model_dir: Path | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _minimal(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
+ExtractorFactory = Callable[[ExtractorSettings], Extractor]
+
+
+def _minimal(settings: ExtractorSettings) -> Extractor:
     from worker.extract.minimal import MinimalExtractor
 
-    return MinimalExtractor()
+    return MinimalExtractor(settings)
 
 
-def _rules(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
+def _rules(settings: ExtractorSettings) -> Extractor:
     from worker.extract.rules import RulesExtractor
 
-    return RulesExtractor(lexicon_dir) if lexicon_dir else RulesExtractor()
+    return RulesExtractor(settings.lexicon_dir) if settings.lexicon_dir else RulesExtractor()
 
 
-def _learned(lexicon_dir: Path | None, model_dir: Path | None) -> Extractor:
+def _learned(settings: ExtractorSettings) -> Extractor:
     from worker.extract.lexicon import DEFAULT_LEXICON_DIR
     from worker.learn.extractor import LearnedExtractor
     from worker.learn.models import DEFAULT_MODEL_DIR
 
-    return LearnedExtractor(model_dir or DEFAULT_MODEL_DIR, lexicon_dir or DEFAULT_LEXICON_DIR)
+    return LearnedExtractor(
+        settings.model_dir or DEFAULT_MODEL_DIR, settings.lexicon_dir or DEFAULT_LEXICON_DIR
+    )
 
 
-EXTRACTORS: dict[str, RegisteredFactory] = {
+EXTRACTORS: dict[str, ExtractorFactory] = {
     "minimal": _minimal,
     "rules": _rules,
     "learned": _learned,
@@ -61,22 +80,25 @@ EXTRACTORS: dict[str, RegisteredFactory] = {
 
 
 def load_extractor(
-    name: str, *, lexicon_dir: Path | None = None, model_dir: Path | None = None
+    name: str,
+    *,
+    lexicon_dir: Path | None = None,
+    model_dir: Path | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Extractor:
     """Build the extractor named ``name``; load models here, once per process.
 
     ``name`` is a registered name (``learned``, ``rules``, ``minimal``) or an import path
-    ``package.module:factory`` (called with no arguments) to plug in an extractor of your own
-    without touching this code. ``lexicon_dir`` overrides the registered extractors' lexicons;
-    ``model_dir`` selects a trained set for ``learned`` (``commitwatch train`` makes one).
+    ``package.module:factory`` to plug in an extractor of your own without touching this
+    code. Every factory, registered or plugged in, is called with one ``ExtractorSettings``.
     """
     if lexicon_dir is not None and not lexicon_dir.is_dir():
         raise ConfigError(f"extract.lexicon_dir {str(lexicon_dir)!r} is not a directory")
     if model_dir is not None and not model_dir.is_dir():
         raise ConfigError(f"extract.model_dir {str(model_dir)!r} is not a directory")
-    if name in EXTRACTORS:
-        return EXTRACTORS[name](lexicon_dir, model_dir)
-    return _imported_factory(name)()
+    settings = ExtractorSettings(lexicon_dir, model_dir, dict(options or {}))
+    factory = EXTRACTORS[name] if name in EXTRACTORS else _imported_factory(name)
+    return factory(settings)
 
 
 def _imported_factory(path: str) -> ExtractorFactory:

@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from worker import defaults
 from worker.errors import (
     BlockedAddressError,
     BodyTooLargeError,
@@ -39,18 +40,6 @@ from worker.feeds.hostlimit import HostLimiter
 
 __all__ = ["FetchResult", "FetchSettings", "Fetcher", "HostLimiter"]
 
-# Research: good pollers use 15-45 s; 10 s to connect is generous for any live server.
-CONNECT_TIMEOUT = 10.0
-# 30 s of silence mid-response means the server is stuck.
-READ_TIMEOUT = 30.0
-# A whole fetch (all hops, whole body) gets one minute: a slow-drip server cannot hold a thread.
-DEADLINE = 60.0
-# 16 MiB after decompression: Miniflux, TT-RSS and rss-bridge cap at 15-20 MiB.
-MAX_BODY_BYTES = 16 * 1024 * 1024
-# Five hops covers http->https->www->CDN chains; more is a loop or a trap.
-MAX_REDIRECTS = 5
-# Names the service and where publishers can read about it (replace the URL when deploying).
-USER_AGENT = "commitwatch/0.1 (+https://github.com/commitwatch/commitwatch)"
 # What we parse, best first; anything else is still accepted (many servers send text/html).
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, "
@@ -64,19 +53,19 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """Limits of one fetch; every default is a named constant above.
+    """Limits of one fetch; every default is a named constant in ``worker.defaults``.
 
     The deadline bounds each hop's connect and header wait (their timeouts never exceed the time
     left), is checked after each body chunk, and a watchdog shuts the socket down if a body read
     is still blocked when it passes: an endlessly slow server is cut at the deadline.
     """
 
-    connect_timeout: float = CONNECT_TIMEOUT
-    read_timeout: float = READ_TIMEOUT
-    deadline: float = DEADLINE
-    max_body_bytes: int = MAX_BODY_BYTES
-    max_redirects: int = MAX_REDIRECTS
-    user_agent: str = USER_AGENT
+    connect_timeout: float = defaults.CONNECT_TIMEOUT
+    read_timeout: float = defaults.READ_TIMEOUT
+    deadline: float = defaults.FETCH_DEADLINE
+    max_body_bytes: int = defaults.MAX_BODY_BYTES
+    max_redirects: int = defaults.MAX_REDIRECTS
+    user_agent: str = defaults.USER_AGENT
     allow_private_networks: bool = False
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import feedparser
 
+from worker import defaults
 from worker.domain import FeedEntry, ParsedFeed
 from worker.errors import FeedParseError
 from worker.feeds.htmltext import html_to_text, normalise_text
@@ -32,7 +33,7 @@ from worker.feeds.xmlguard import UnsafeXMLError, check_entities
 
 # Entries taken from one document: a runaway feed cannot flood the store (the poller passes its
 # configured value; this is the default for other callers).
-MAX_ENTRIES = 200
+MAX_ENTRIES = defaults.MAX_ENTRIES_PER_FETCH
 # Dates before this are placeholders (epoch 0, 1900) or parse errors, not news.
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 # Publishers' clocks and time zones drift; more than a day ahead is a wrong date, not news.

@@ -10,7 +10,8 @@
   only a 410 disables a feed, and that is the poller's decision.
 - Retry-After (429/503) is a minimum, even above the maximum interval, but itself capped by
   ``max_retry_after`` so a bogus header cannot silence a feed for good.
-- Jitter: NewsBlur adds 0-25% so feeds added together do not stay in lock-step.
+- Jitter: up to ``defaults.JITTER`` (20%; NewsBlur adds up to 25%) so feeds added together
+  do not stay in lock-step.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from worker import defaults
 # Miniflux's bounds: never more often than every 5 minutes, at least once a day.
 MIN_INTERVAL = timedelta(seconds=defaults.MIN_INTERVAL_SECONDS)
 MAX_INTERVAL = timedelta(seconds=defaults.MAX_INTERVAL_SECONDS)
-# NewsBlur adds 0-25% to every interval, spreading feeds that were added at the same moment.
-JITTER = 0.25
+# Spreads feeds that were added at the same moment (see worker.defaults).
+JITTER = defaults.JITTER
 # First retry after a failure: soon enough for a blip, slow enough not to hammer a sick server.
 ERROR_BACKOFF_BASE = timedelta(minutes=15)
 # Backoff doubles up to a daily retry: a feed that is down for weeks is still tried every day.

@@ -11,17 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import redis
-from sqlalchemy.orm import Session
 
-from worker.ops.redact import redact
+from worker.domain import utcnow
 from worker.queue.depth import QueueDepth, queue_depth
-from worker.store.db import Sessions
+from worker.redact import redact
+from worker.store.db import Session, Sessions
 from worker.store.figures import PipelineFigures, pipeline_figures
-from worker.store.models import utcnow
 from worker.store.queries import Stats, stats
-
-# A scrape or ``stats`` waits this long for Redis before reporting it down.
-REDIS_TIMEOUT_SECONDS = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +28,6 @@ class Figures:
     pipeline: PipelineFigures | None = None
     queue: QueueDepth | None = None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def redis_client(url: str) -> redis.Redis:
-    """A client that gives up quickly: figures and health checks must answer, not hang."""
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
-    )
 
 
 def gather_figures(

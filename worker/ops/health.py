@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from sqlalchemy import Engine, text
 
 from worker.ops.figures import describe
-from worker.ops.redact import mask_url
+from worker.redact import mask_url
+from worker.store.db import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,11 @@ class Check:
         return self.error is None
 
 
-def check_database(engine: Engine) -> Check:
+def check_database(database: Database) -> Check:
     """``SELECT 1`` on a pooled connection (pre-ping replaces a dead one)."""
-    target = mask_url(engine.url.render_as_string(hide_password=True))
+    target = mask_url(database.target)
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        database.ping()
     except Exception as exc:  # every way of not answering is "down"
         return Check("database", target, describe(exc))
     return Check("database", target)

@@ -11,10 +11,11 @@ import os
 import time
 from typing import Any
 
-from celery import Celery, signals
+from celery import Celery as Celery  # re-exported: the app's type, for the runtime
+from celery import signals
 
-from worker.config import Settings
-from worker.runtime import Runtime
+from worker.config import QueueConfig
+from worker.queue.tasks import TaskServices, register_tasks
 
 # Publishing retries a dead broker briefly, then gives up: the article is already stored as
 # pending and the poller's stale sweep re-enqueues it, so the poller itself never blocks.
@@ -36,24 +37,18 @@ PROCESS_START_SECONDS = 120.0
 log = logging.getLogger(__name__)
 
 
-class CommitwatchCelery(Celery):
-    """A Celery app that carries the process's runtime (sessions, extractor) for its tasks."""
+def create_app(config: QueueConfig, broker_url: str, services: TaskServices) -> Celery:
+    """Build the app and register its tasks over ``services``; one per process.
 
-    runtime: Runtime
-
-
-def create_app(settings: Settings) -> CommitwatchCelery:
-    """Build the app for ``settings`` and register the tasks; one per process."""
-    app = CommitwatchCelery("commitwatch", broker=settings.redis_url, set_as_current=False)
-    app.runtime = Runtime(settings)
-    app.conf.update(celery_settings(settings))
-    from worker.queue.tasks import register_tasks
-
-    register_tasks(app)
+    Only ``worker.runtime`` calls this: it owns the services and builds the app once.
+    """
+    app = Celery("commitwatch", broker=broker_url, set_as_current=False)
+    app.conf.update(celery_settings(config))
+    register_tasks(app, services, config)
     return app
 
 
-def preload_in_pool_processes(app: CommitwatchCelery) -> None:
+def preload_in_pool_processes(services: TaskServices) -> None:
     """Build each pool process's extractor as the process starts, not inside its first task.
 
     The first tasks would otherwise wait for the model and count it as their latency. A load
@@ -63,7 +58,7 @@ def preload_in_pool_processes(app: CommitwatchCelery) -> None:
     def load(**_: Any) -> None:
         started = time.perf_counter()
         try:
-            version = app.runtime.extractor.version
+            version = services.extractor_version()
         except Exception:
             log.exception("pool process %s: the extractor failed to load", os.getpid())
             return
@@ -73,8 +68,7 @@ def preload_in_pool_processes(app: CommitwatchCelery) -> None:
     signals.worker_process_init.connect(load, weak=False)
 
 
-def celery_settings(settings: Settings) -> dict[str, Any]:
-    queue = settings.queue
+def celery_settings(queue: QueueConfig) -> dict[str, Any]:
     return {
         # JSON only: never unpickle what comes off the queue.
         "task_serializer": "json",
@@ -123,7 +117,7 @@ def keep_our_logging() -> None:
 
     Any receiver of ``setup_logging`` makes Celery skip its own handlers and its stdout
     redirection, in the main process and in the forked pool, so worker and task records go
-    through the root handler of ``worker.ops.logs``: JSON lines, ids attached, secrets masked.
+    through the root handler of ``worker.logs``: JSON lines, ids attached, secrets masked.
     """
     signals.setup_logging.connect(_configured_already, weak=False)
 

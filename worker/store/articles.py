@@ -3,13 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from worker.domain import FeedEntry
+from worker.domain import ArticleText, FeedEntry
 from worker.store.models import Article, ArticleStatus
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article's text and processing state: what the pipeline reads (never an ORM object)."""
+
+    id: int
+    status: str  # an ``ArticleStatus``
+    attempts: int
+    content_hash: str
+    processed_hash: str | None
+    extractor_version: str | None
+    processed: bool  # results were stored once (there are rows to replace)
+    text: ArticleText
+
+
+def load_article(session: Session, article_id: int, *, lock: bool = False) -> StoredArticle | None:
+    """The article, or None if there is no such article (deleted with its feed).
+
+    ``lock`` takes the row lock for the rest of the transaction: two deliveries of one message
+    then store their results one after the other.
+    """
+    article = session.get(Article, article_id, with_for_update=lock)
+    if article is None:
+        return None
+    return StoredArticle(
+        id=article.id,
+        status=article.status,
+        attempts=article.attempts,
+        content_hash=article.content_hash,
+        processed_hash=article.processed_hash,
+        extractor_version=article.extractor_version,
+        processed=article.processed_at is not None,
+        text=ArticleText(article.text, article.title, article.published_at, article.url),
+    )
+
+
+def count_attempt(session: Session, article_id: int) -> int:
+    """Count one more attempt, before it runs (a worker that dies still used it); the new count."""
+    article = session.get_one(Article, article_id)
+    article.attempts += 1
+    return article.attempts
 
 
 def save_entries(

@@ -9,18 +9,20 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from worker.errors import StoreUnavailableError
+from worker.errors import StoreConflictError, StoreUnavailableError
 
 # SQLite waits this long for a writer's lock instead of failing at once (poller and worker
 # threads share the file in the embedded mode).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# The unit of work the services pass to store functions; only the store looks inside it.
 Sessions = sessionmaker[Session]
+__all__ = ["Session", "Sessions"]
 
 
 def normalise_url(url: str) -> str:
@@ -57,6 +59,28 @@ def make_sessions(engine: Engine) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+class Database:
+    """One database for one process: its engine (connection pool) and session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.sessions = make_sessions(self.engine)
+
+    @property
+    def target(self) -> str:
+        """The URL with the password hidden, to name the database in reports."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def ping(self) -> None:
+        """``SELECT 1`` on a pooled connection (pre-ping replaces a dead one); raises if down."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def close(self) -> None:
+        """Release the pool's connections."""
+        self.engine.dispose()
+
+
 def alembic_config(url: str) -> Config:
     """Alembic configuration built in code, so ``commitwatch db upgrade`` needs no ini file."""
     config = Config()
@@ -84,3 +108,16 @@ def outage_as_unavailable() -> Iterator[None]:
         if exc.connection_invalidated:
             raise StoreUnavailableError(f"database connection lost: {exc.orig or exc}") from exc
         raise
+
+
+@contextmanager
+def conflict_as_error() -> Iterator[None]:
+    """Turn a unique-constraint violation into ``StoreConflictError``: a racing writer won.
+
+    Wrap the whole transaction (``with conflict_as_error(), sessions.begin():``): the
+    violation may surface only at commit.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        raise StoreConflictError(f"stored concurrently: {exc.orig or exc}") from exc

@@ -1,9 +1,10 @@
-"""Writing one article's extraction: replace, never append, so a re-run leaves one set.
+"""Reading and writing one article's results: replace, never append, so a re-run leaves one set.
 
-The same transaction stages an outbox event for every commitment that is new, changed or gone.
-Rows go in as one bulk INSERT per table (lists of parameter dicts), not as ORM objects: an
-article has about 50 mentions, and building, tracking and flushing an object for each cost
-about half the store's CPU.
+``worker.pipeline.results`` reads the old results here, diffs them (``worker.events``, pure),
+writes the new ones here and stages the events (``worker.store.outbox``). Rows go in as one
+bulk INSERT per table (lists of parameter dicts), not as ORM objects: an article has about 50
+mentions, and building, tracking and flushing an object for each cost about half the store's
+CPU.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from worker import domain
-from worker.events import commitment_keys, diff_commitments
+from worker.domain import utcnow
 from worker.store.models import (
     Article,
     ArticleEntity,
@@ -25,57 +26,96 @@ from worker.store.models import (
     Commitment,
     Entity,
     Mention,
-    utcnow,
 )
-from worker.store.outbox import stage_events, stored_commitments
 
 
-def replace_extraction(
+def previous_results(
+    session: Session, article_id: int
+) -> tuple[list[domain.Commitment], dict[str, domain.Entity]]:
+    """The article's stored commitments as domain values, and the entities they name."""
+    rows = list(
+        session.scalars(
+            select(Commitment).where(Commitment.article_id == article_id).order_by(Commitment.id)
+        )
+    )
+    if not rows:
+        return [], {}
+    roles: dict[int, list[str]] = {
+        entity_id: entity_roles
+        for entity_id, entity_roles in session.execute(
+            select(ArticleEntity.entity_id, ArticleEntity.roles).where(
+                ArticleEntity.article_id == article_id
+            )
+        )
+    }
+    ids = {i for r in rows for i in (r.actor_id, r.target_id, r.speaker_id, r.beneficiary_id) if i}
+    by_id = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    keys_by_id = {entity_id: e.key for entity_id, e in by_id.items()}
+
+    def key(entity_id: int | None) -> str | None:
+        return keys_by_id.get(entity_id) if entity_id else None
+
+    commitments = [
+        domain.Commitment(
+            type=r.type,
+            status=r.status,  # type: ignore[arg-type]  # the store only holds valid statuses
+            actor_key=key(r.actor_id),
+            target_key=key(r.target_id),
+            sentence=r.sentence,
+            start=r.start,
+            end=r.end,
+            confidence=r.confidence,
+            speaker_key=key(r.speaker_id),
+            co_actor_keys=tuple(r.co_actor_keys),
+            beneficiary_key=key(r.beneficiary_id),
+        )
+        for r in rows
+    ]
+    named = {
+        e.key: domain.Entity(
+            key=e.key,
+            name=e.name,
+            type=e.type,  # type: ignore[arg-type]  # the store only holds valid types
+            wikidata_id=e.wikidata_id,
+            roles=tuple(roles.get(e.id, ())),
+        )
+        for e in by_id.values()
+    }
+    return commitments, named
+
+
+def write_results(
     session: Session,
-    article: Article,
+    article_id: int,
     extraction: domain.Extraction,
+    keys: list[str],
     *,
+    replace: bool,
     extract_seconds: float | None = None,
-) -> int:
-    """Swap the article's entities, mentions and commitments for ``extraction``'s.
+) -> None:
+    """Swap the article's entities, mentions and commitments for ``extraction``'s; mark it done.
 
-    ``extract_seconds``, how long the extractor took, is kept for the extraction-time metric.
-
-    Call it with the article row locked (``with_for_update``) inside one transaction: two
-    deliveries of the same message then run one after the other and leave one set of rows.
-    It sets ``processed_at`` in that transaction, so an article without one has no rows to
-    delete or compare: the first extraction (nearly every one) skips those queries.
-    Returns the number of commitment events staged (0 when nothing changed).
+    ``keys`` are the commitments' stable keys (``worker.events``); ``replace`` says there are
+    old rows to delete (the article was processed before). Call it with the article's row
+    locked, inside one transaction.
     """
-    before: list[domain.Commitment] = []
-    old_entities: dict[str, domain.Entity] = {}
-    if article.processed_at is not None:  # else no rows yet: only this function writes them
-        before, old_entities = stored_commitments(session, article.id)
+    if replace:
         for table in (Mention, Commitment, ArticleEntity):
-            session.execute(delete(table).where(table.article_id == article.id))
+            session.execute(delete(table).where(table.article_id == article_id))
     ids = upsert_entities(session, extraction.entities)
-    keys = commitment_keys(article.id, extraction.commitments)
     for table, rows in (
-        (ArticleEntity, _article_entities(article.id, extraction.entities, ids)),
-        (Mention, _mentions(article.id, extraction.mentions, ids)),
-        (Commitment, _commitments(article.id, extraction, keys, ids)),
+        (ArticleEntity, _article_entities(article_id, extraction.entities, ids)),
+        (Mention, _mentions(article_id, extraction.mentions, ids)),
+        (Commitment, _commitments(article_id, extraction, keys, ids)),
     ):
         if rows:
             session.execute(insert(table), rows)
-    changes = diff_commitments(
-        dict(zip(commitment_keys(article.id, before), before, strict=True)),
-        dict(zip(keys, extraction.commitments, strict=True)),
-    )
-    entities = {**old_entities, **{e.key: e for e in extraction.entities}}
-    staged = stage_events(
-        session, article, changes, entities=entities, version=extraction.extractor_version
-    )
+    article = session.get_one(Article, article_id)
     article.status = ArticleStatus.DONE
     article.processed_hash = article.content_hash
     article.extractor_version = extraction.extractor_version
     article.processed_at = utcnow()
     article.extract_seconds = extract_seconds
-    return staged
 
 
 def upsert_entities(session: Session, entities: Iterable[domain.Entity]) -> dict[str, int]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from worker.store.models import Feed, utcnow
+from worker.domain import utcnow
+from worker.store.models import Feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,26 +23,58 @@ class FeedClaim:
     consecutive_errors: int
 
 
-def add_feed(session: Session, url: str, title: str | None = None) -> tuple[Feed, bool]:
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    """A registered feed as an operator sees it: its schedule and its health."""
+
+    id: int
+    url: str
+    title: str | None
+    enabled: bool
+    disabled_reason: str | None
+    next_check_at: datetime
+    consecutive_errors: int
+    last_error: str | None
+
+    @classmethod
+    def of(cls, feed: Feed) -> FeedView:
+        return cls(
+            feed.id,
+            feed.url,
+            feed.title,
+            feed.enabled,
+            feed.disabled_reason,
+            feed.next_check_at,
+            feed.consecutive_errors,
+            feed.last_error,
+        )
+
+
+def add_feed(session: Session, url: str, title: str | None = None) -> tuple[FeedView, bool]:
     """Register ``url`` (due at once); returns the feed and whether it was new."""
     existing = session.scalar(select(Feed).where(Feed.url == url))
     if existing is not None:
-        return existing, False
+        return FeedView.of(existing), False
     feed = Feed(url=url, title=title, next_check_at=utcnow())
     session.add(feed)
     session.flush()
-    return feed, True
+    return FeedView.of(feed), True
 
 
-def find_feed(session: Session, ref: str) -> Feed | None:
-    """A feed by numeric id or by URL, as an operator would name it."""
+def remove_feed(session: Session, ref: str) -> FeedView | None:
+    """Delete a feed named by numeric id or by URL, with its articles; None if there is none."""
     if ref.isdigit():
-        return session.get(Feed, int(ref))
-    return session.scalar(select(Feed).where(Feed.url == ref))
+        feed = session.get(Feed, int(ref))
+    else:
+        feed = session.scalar(select(Feed).where(Feed.url == ref))
+    if feed is None:
+        return None
+    session.delete(feed)
+    return FeedView.of(feed)
 
 
-def list_feeds(session: Session) -> list[Feed]:
-    return list(session.scalars(select(Feed).order_by(Feed.id)))
+def list_feeds(session: Session) -> list[FeedView]:
+    return [FeedView.of(feed) for feed in session.scalars(select(Feed).order_by(Feed.id))]
 
 
 def claim_due_feeds(
@@ -121,3 +154,11 @@ def disable_feed(session: Session, feed_id: int, *, now: datetime, reason: str) 
 
 def _url_taken(session: Session, url: str) -> bool:
     return session.scalar(select(Feed.id).where(Feed.url == url)) is not None
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next enabled feed falls due (None: no enabled feed), timezone-aware UTC."""
+    due = session.scalar(select(func.min(Feed.next_check_at)).where(Feed.enabled.is_(True)))
+    if due is not None and due.tzinfo is None:  # SQLite's func.min bypasses the column type
+        due = due.replace(tzinfo=UTC)
+    return due

@@ -21,10 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from worker.domain import ArticleStatus, utcnow
 
-def utcnow() -> datetime:
-    """Timezone-aware now: every timestamp in the store is UTC."""
-    return datetime.now(UTC)
+__all__ = ["ArticleStatus", "utcnow"]  # re-exported: the columns' defaults
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -50,14 +49,6 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
-
-
-class ArticleStatus:
-    """Where an article is in its life: stored, extracted, or given up on."""
-
-    PENDING = "pending"
-    DONE = "done"
-    DEAD = "dead"
 
 
 class Feed(Base):

@@ -1,8 +1,8 @@
 """The transactional outbox: commitment events written with the results, published after commit.
 
 ``stage_events`` runs inside the transaction that replaces an article's results, so an event
-exists if and only if its results were committed. The relay (``worker.relay``) reads
-unpublished rows in id order, publishes them and marks them published; a crash in between
+exists if and only if its results were committed. The relay (``worker.outbound.relay``)
+reads unpublished rows in id order, publishes them and marks them published; a crash in between
 publishes the same row, with the same ``event_id``, again: delivery is at least once.
 """
 
@@ -16,82 +16,25 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from worker import domain
+from worker.domain import utcnow
 from worker.events import Change, commitment_event
 from worker.messages import EventArticle, EventSource
 from worker.store.models import (
     Article,
-    ArticleEntity,
-    Commitment,
-    Entity,
     OutboxEvent,
-    utcnow,
 )
-
-
-def stored_commitments(
-    session: Session, article_id: int
-) -> tuple[list[domain.Commitment], dict[str, domain.Entity]]:
-    """The article's current commitments as domain values, and the entities they name."""
-    rows = list(
-        session.scalars(
-            select(Commitment).where(Commitment.article_id == article_id).order_by(Commitment.id)
-        )
-    )
-    if not rows:
-        return [], {}
-    roles: dict[int, list[str]] = {
-        entity_id: entity_roles
-        for entity_id, entity_roles in session.execute(
-            select(ArticleEntity.entity_id, ArticleEntity.roles).where(
-                ArticleEntity.article_id == article_id
-            )
-        )
-    }
-    ids = {i for r in rows for i in (r.actor_id, r.target_id, r.speaker_id, r.beneficiary_id) if i}
-    by_id = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
-    keys_by_id = {entity_id: e.key for entity_id, e in by_id.items()}
-
-    def key(entity_id: int | None) -> str | None:
-        return keys_by_id.get(entity_id) if entity_id else None
-
-    commitments = [
-        domain.Commitment(
-            type=r.type,
-            status=r.status,  # type: ignore[arg-type]  # the store only holds valid statuses
-            actor_key=key(r.actor_id),
-            target_key=key(r.target_id),
-            sentence=r.sentence,
-            start=r.start,
-            end=r.end,
-            confidence=r.confidence,
-            speaker_key=key(r.speaker_id),
-            co_actor_keys=tuple(r.co_actor_keys),
-            beneficiary_key=key(r.beneficiary_id),
-        )
-        for r in rows
-    ]
-    named = {
-        e.key: domain.Entity(
-            key=e.key,
-            name=e.name,
-            type=e.type,  # type: ignore[arg-type]  # the store only holds valid types
-            wikidata_id=e.wikidata_id,
-            roles=tuple(roles.get(e.id, ())),
-        )
-        for e in by_id.values()
-    }
-    return commitments, named
 
 
 def stage_events(
     session: Session,
-    article: Article,
+    article_id: int,
     changes: Sequence[Change],
     *,
     entities: Mapping[str, domain.Entity],
     version: str,
 ) -> int:
     """Add one outbox row per change, in the caller's transaction; returns how many."""
+    article = session.get_one(Article, article_id)
     now = utcnow()
     event_article = EventArticle(
         id=article.id,

@@ -94,6 +94,16 @@ def record_rejection(session: Session, *, source: str | None, reason: str, paylo
     return row.id
 
 
-def recent_rejections(session: Session, *, limit: int) -> list[RejectedSubmission]:
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A rejected message as its producer's operator sees it (the payload stays stored)."""
+
+    id: int
+    source: str | None
+    reason: str
+    received_at: datetime
+
+
+def recent_rejections(session: Session, *, limit: int) -> list[Rejection]:
     query = select(RejectedSubmission).order_by(RejectedSubmission.id.desc()).limit(limit)
-    return list(session.scalars(query))
+    return [Rejection(r.id, r.source, r.reason, r.received_at) for r in session.scalars(query)]

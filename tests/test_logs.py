@@ -17,20 +17,18 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import make_settings
-from tests.helpers import ScriptedExtractor, entry, wait_for, worker_env
+from tests.helpers import ScriptedExtractor, entry, polling, wait_for, worker_env
 from worker.cli.main import cli
-from worker.feeds.fetch import Fetcher
-from worker.ops.logs import HANDLER_NAME, configure_logging, log_context, wants_json
-from worker.ops.redact import mask_url, redact
-from worker.poller import Poller
-from worker.processor import process_article
-from worker.queue.app import create_app
+from worker.logs import HANDLER_NAME, configure_logging, log_context, wants_json
+from worker.pipeline.dispatch import RecordingDispatch
+from worker.pipeline.processor import process_article
 from worker.queue.tasks import enqueue_articles
+from worker.redact import mask_url, redact
+from worker.runtime.wiring import Runtime
 from worker.store.articles import save_entries
 from worker.store.db import Sessions, make_engine, make_sessions
 from worker.store.feeds import add_feed
 from worker.store.models import Article
-from worker.wiring import fetch_settings
 
 SECRET = "s3cr&t@pass"
 
@@ -140,8 +138,8 @@ def test_poller_logs_carry_the_feed_id(sqlite_url: str, log_lines: io.StringIO) 
     sessions = make_sessions(engine)
     with sessions.begin() as session:
         feed, _ = add_feed(session, "http://127.0.0.1:9/feed")  # nothing listens: a failure
-    with Fetcher(fetch_settings(settings)) as fetcher:
-        [report] = Poller(settings, sessions, fetcher, lambda ids: None).poll_due(force=True)
+    with polling(settings, sessions, RecordingDispatch()) as poller:
+        [report] = poller.poll_due(force=True)
     engine.dispose()
     feed_lines = [r for r in records(log_lines) if "feed" in str(r["message"])]
     assert report.outcome == "failed"
@@ -183,7 +181,7 @@ def test_celery_worker_logs_are_json_lines_with_the_article_id(
     )
     try:
         settings = make_settings(postgres_url, redis_url=redis_url, queue={"name": queue})
-        enqueue_articles(create_app(settings), [article_id])
+        enqueue_articles(Runtime(settings).celery, [article_id])
         assert wait_for(lambda: _status(pg_sessions, article_id) == "done")
     finally:
         proc.send_signal(signal.SIGTERM)

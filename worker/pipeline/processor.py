@@ -1,9 +1,10 @@
 """Processing one article: load it, extract, replace its results. The task's whole logic.
 
-Celery tasks and the embedded runner both call ``process_article``; neither adds logic of its
-own. The attempt counter lives in the database, bumped *before* extracting, so an article
-that kills its worker every time is still dead-lettered after ``max_attempts`` deliveries
-instead of looping forever (Redis has no redelivery count).
+The Celery task (through the runtime) and the in-process dispatch both call
+``process_article``; neither adds logic of its own. The attempt counter lives in the
+database, bumped *before* extracting, so an article that kills its worker every time is still
+dead-lettered after ``max_attempts`` deliveries instead of looping forever (Redis has no
+redelivery count).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import logging
 import time
 from dataclasses import dataclass
 
-from worker.domain import ArticleText, Extraction
+from worker.domain import ArticleStatus, ArticleText, Extraction
 from worker.errors import CommitwatchError
 from worker.extract import Extractor
-from worker.ops.logs import log_context
+from worker.logs import log_context
+from worker.pipeline.results import save_results
+from worker.store.articles import StoredArticle, count_attempt, load_article
 from worker.store.db import Sessions, outage_as_unavailable
 from worker.store.dead_letters import dead_letter
-from worker.store.extractions import replace_extraction
-from worker.store.models import Article, ArticleStatus
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def _begin_attempt(
     sessions: Sessions, version: str, article_id: int, max_attempts: int
 ) -> _Claim | Result:
     with sessions.begin() as session:
-        article = session.get(Article, article_id)
+        article = load_article(session, article_id)
         if article is None:
             return Result(Outcome.MISSING)
         if article.status == ArticleStatus.DEAD:
@@ -79,15 +80,14 @@ def _begin_attempt(
             return Result(Outcome.UNCHANGED, article.attempts)
         if article.attempts >= max_attempts:
             reason = f"gave up after {article.attempts} attempts (worker lost or timed out)"
-            dead_letter(session, article, reason)
+            dead_letter(session, article_id, reason)
             log.error("article %s dead-lettered: %s", article_id, reason)
             return Result(Outcome.DEAD, article.attempts, reason)
-        article.attempts += 1
-        text = ArticleText(article.text, article.title, article.published_at, article.url)
-        return _Claim(text, article.content_hash, article.attempts)
+        attempts = count_attempt(session, article_id)
+        return _Claim(article.text, article.content_hash, attempts)
 
 
-def _is_current(article: Article, version: str) -> bool:
+def _is_current(article: StoredArticle, version: str) -> bool:
     return (
         article.status == ArticleStatus.DONE
         and article.processed_hash == article.content_hash
@@ -102,9 +102,11 @@ def _record_failure(
     error = f"{type(exc).__name__}: {exc}"
     permanent = isinstance(exc, CommitwatchError) and not exc.retryable
     with sessions.begin() as session:
-        article = session.get_one(Article, article_id)
+        article = load_article(session, article_id)
+        if article is None:
+            return Result(Outcome.MISSING)
         if permanent or article.attempts >= max_attempts:
-            dead_letter(session, article, error)
+            dead_letter(session, article_id, error)
             log.error(
                 "article %s dead-lettered after %s attempts: %s",
                 article_id,
@@ -121,10 +123,10 @@ def _store(
 ) -> Result:
     with sessions.begin() as session:
         # The row lock serialises two deliveries of one message: the second replaces the first.
-        article = session.get(Article, article_id, with_for_update=True)
+        article = load_article(session, article_id, lock=True)
         if article is None:
             return Result(Outcome.MISSING)
         if article.content_hash != claim.content_hash:
             return Result(Outcome.SUPERSEDED, claim.attempts)
-        events = replace_extraction(session, article, extraction, extract_seconds=seconds)
+        events = save_results(session, article, extraction, extract_seconds=seconds)
         return Result(Outcome.DONE, claim.attempts, events=events)

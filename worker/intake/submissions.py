@@ -1,7 +1,8 @@
 """Taking in an article submitted by another system: validate, store once, or reject.
 
-The ``commitwatch.submit_article`` task and ``commitwatch submit --inline`` both call
-``submit``; neither adds logic of its own. A message that breaks the schema is not retried
+The ``commitwatch.submit_article`` task calls ``submit``, and the in-process dispatch
+(``commitwatch submit --inline``) calls ``accept`` on what the command line validated;
+neither adds logic of its own. A message that breaks the schema is not retried
 (it would break it again): it is recorded in ``rejected_submissions`` with the reason.
 """
 
@@ -11,12 +12,10 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from worker.errors import InvalidArticleError
+from worker.domain import utcnow
+from worker.errors import InvalidArticleError, StoreConflictError
 from worker.messages import ArticleSubmission, parse_submission
-from worker.store.db import Sessions, outage_as_unavailable
-from worker.store.models import utcnow
+from worker.store.db import Sessions, conflict_as_error, outage_as_unavailable
 from worker.store.submissions import Intake, IntakeResult, record_rejection, store_submission
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ def accept(sessions: Sessions, submission: ArticleSubmission, *, max_chars: int)
     with outage_as_unavailable():
         try:
             result = _store(sessions, submission, max_chars)
-        except IntegrityError:
+        except StoreConflictError:
             # The same article submitted twice at once: the other insert won; look again.
             result = _store(sessions, submission, max_chars)
     log.info(
@@ -50,7 +49,7 @@ def accept(sessions: Sessions, submission: ArticleSubmission, *, max_chars: int)
 
 
 def _store(sessions: Sessions, submission: ArticleSubmission, max_chars: int) -> IntakeResult:
-    with sessions.begin() as session:
+    with conflict_as_error(), sessions.begin() as session:
         return store_submission(session, submission, now=utcnow(), max_chars=max_chars)
 
 

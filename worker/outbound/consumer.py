@@ -20,6 +20,9 @@ from worker.messages import CommitmentEvent
 
 log = logging.getLogger(__name__)
 
+# A pending event idle this long belongs to a consumer presumed dead: another one claims it.
+CLAIM_IDLE_MS = 60_000
+
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
@@ -39,7 +42,7 @@ class EventConsumer:
         stream: str,
         group: str,
         consumer: str,
-        claim_idle_ms: int = 60_000,
+        claim_idle_ms: int = CLAIM_IDLE_MS,
         start_at: str = "0",
     ) -> None:
         """Join ``group``, creating it (and the stream) if needed, reading from ``start_at``

@@ -1,7 +1,7 @@
 """The deployed poller: ``commitwatch poll --forever``.
 
-Each pass also sweeps the event outbox (``worker.relay``): events a worker could not publish
-reach the stream within one pass.
+Each pass also sweeps the event outbox (``worker.outbound.relay``): events a worker could not
+publish reach the stream within one pass.
 
 One scheduling mechanism: this daemon, not Celery beat. Feeds have their own adaptive
 schedules in the database, and each check is leased with a compare-and-set, so running two
@@ -17,24 +17,20 @@ import threading
 from datetime import timedelta
 from types import FrameType
 
-from sqlalchemy import func, select
-
 from worker.config import Settings
-from worker.feeds.fetch import Fetcher
-from worker.poller import Poller, PollReport
-from worker.relay import relay
-from worker.runtime import Runtime
-from worker.store.models import Feed, utcnow
-from worker.wiring import celery_enqueue, fetch_settings
+from worker.domain import utcnow
+from worker.intake.poller import Poller, PollReport
+from worker.outbound.relay import relay
+from worker.runtime.wiring import Runtime
+from worker.store.feeds import next_due
 
 log = logging.getLogger(__name__)
 
 
 def poll_once(settings: Settings, *, force: bool = False) -> list[PollReport]:
     """One pass over the due feeds (``force``: all enabled feeds), then the event relay."""
-    with Runtime(settings) as runtime, Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, runtime.sessions, fetcher, celery_enqueue(settings))
-        reports = poller.poll_due(force=force)
+    with Runtime(settings) as runtime, runtime.feed_sources() as sources:
+        reports = runtime.poller(sources, runtime.dispatch()).poll_due(force=force)
         relay(runtime.sessions, runtime.redis, settings.events)
         return reports
 
@@ -42,8 +38,8 @@ def poll_once(settings: Settings, *, force: bool = False) -> list[PollReport]:
 def poll_forever(settings: Settings, stop: threading.Event | None = None) -> None:
     """Poll as feeds fall due until SIGTERM/SIGINT; a pass in progress is finished first."""
     stop = stop or stop_on_signals()
-    with Runtime(settings) as runtime, Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(settings, runtime.sessions, fetcher, celery_enqueue(settings))
+    with Runtime(settings) as runtime, runtime.feed_sources() as sources:
+        poller = runtime.poller(sources, runtime.dispatch())
         log.info("poller started")
         while not stop.is_set():
             try:
@@ -51,7 +47,7 @@ def poll_forever(settings: Settings, stop: threading.Event | None = None) -> Non
                 if reports:
                     log.info("checked %d feeds", len(reports))
                 relay(runtime.sessions, runtime.redis, settings.events)
-                wait = _seconds_until_next_due(poller, settings)
+                wait = _seconds_until_next_due(poller, settings.poll.idle_seconds)
             except Exception:  # e.g. the database is down: wait and try again, never exit
                 log.exception("poll pass failed; retrying in %.0fs", settings.poll.idle_seconds)
                 wait = settings.poll.idle_seconds
@@ -59,17 +55,13 @@ def poll_forever(settings: Settings, stop: threading.Event | None = None) -> Non
     log.info("poller stopped")
 
 
-def _seconds_until_next_due(poller: Poller, settings: Settings) -> float:
+def _seconds_until_next_due(poller: Poller, idle_seconds: float) -> float:
     with poller.sessions() as session:
-        due = session.scalar(select(func.min(Feed.next_check_at)).where(Feed.enabled.is_(True)))
+        due = next_due(session)
     if due is None:
-        return settings.poll.idle_seconds
-    if due.tzinfo is None:  # SQLite's func.min bypasses the column type
-        from datetime import UTC
-
-        due = due.replace(tzinfo=UTC)
+        return idle_seconds
     seconds = (due - utcnow()) / timedelta(seconds=1)
-    return min(max(seconds, 1.0), settings.poll.idle_seconds)
+    return min(max(seconds, 1.0), idle_seconds)
 
 
 def stop_on_signals() -> threading.Event:

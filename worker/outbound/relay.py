@@ -15,9 +15,9 @@ from datetime import timedelta
 import redis
 
 from worker.config import EventsConfig
+from worker.domain import utcnow
 from worker.messages import EVENT_SCHEMA
 from worker.store.db import Sessions
-from worker.store.models import utcnow
 from worker.store.outbox import mark_published, prune_published, unpublished
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,9 @@ Records carry the ``article_id`` or ``feed_id`` they concern without every call 
 ``log_context`` sets them in a context variable for a block of work (one article, one feed
 check), and a filter copies them onto each record. Context variables are per thread, so the
 poller's fetch threads each carry their own feed.
+
+The bottom layer, like ``worker.redact``: every service may log, so this imports nothing of
+the service but ``redact``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
-from worker.ops.redact import redact
+from worker.redact import redact
 
 LogFormat = Literal["auto", "json", "text"]
 

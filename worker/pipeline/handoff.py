@@ -1,16 +1,17 @@
-"""Handing stored articles to the queue: after their commit, and remembering when.
+"""Handing stored articles on through a ``Dispatch``: after their commit, remembering when.
 
-Publishing happens only after the articles are committed (a worker must find them), and the
-time is recorded only after publishing succeeded: an article whose message never left stays
+Sending happens only after the articles are committed (a worker must find them), and the
+time is recorded only after sending succeeded: an article whose message never left stays
 "never enqueued", and the daemon's stale sweep sends it again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
+from worker.pipeline.dispatch import Dispatch
 from worker.store import articles as article_store
 from worker.store.db import Sessions
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def hand_off(
     sessions: Sessions,
-    enqueue: Callable[[Sequence[int]], None],
+    dispatch: Dispatch,
     article_ids: Sequence[int],
     now: datetime,
 ) -> bool:
@@ -27,7 +28,7 @@ def hand_off(
     if not article_ids:
         return True
     try:
-        enqueue(article_ids)
+        dispatch.articles(article_ids)
     except Exception as exc:
         log.warning("could not enqueue %d articles (kept pending): %s", len(article_ids), exc)
         return False

@@ -14,32 +14,27 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from worker.config import Settings
-from worker.domain import FeedEntry, ParsedFeed
+from worker.config import PollConfig
+from worker.domain import FeedEntry, ParsedFeed, utcnow
 from worker.errors import FeedError, FeedGoneError, FetchError
-from worker.feeds.fetch import Fetcher, FetchResult
+from worker.feeds.fetch import FetchResult
 from worker.feeds.fulltext import main_text
-from worker.feeds.hostlimit import HostLimiter
-from worker.feeds.local import is_local, read_local_feed
 from worker.feeds.parse import parse_feed
-from worker.feeds.schedule import SchedulePolicy, next_check
-from worker.handoff import hand_off
-from worker.ops.logs import log_context
+from worker.feeds.schedule import RHYTHM_WINDOW, SchedulePolicy, next_check
+from worker.feeds.sources import FeedSources
+from worker.logs import log_context
+from worker.pipeline.dispatch import Dispatch
+from worker.pipeline.handoff import hand_off
 from worker.store import articles as article_store
 from worker.store import feeds as feed_store
 from worker.store.db import Sessions
 from worker.store.feeds import FeedClaim
-from worker.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-Enqueue = Callable[[Sequence[int]], None]
 Clock = Callable[[], datetime]
 
-# The adaptive interval looks at this much history: Miniflux's "entries per week".
-RHYTHM_WINDOW = timedelta(days=7)
 # Stale articles re-enqueued per sweep: bounded so one sweep never floods the queue.
 REQUEUE_BATCH = 500
 # With full text on, entries whose feed text is shorter than this are fetched: a summary.
@@ -58,36 +53,41 @@ class PollReport:
 
 
 class Poller:
-    """Checks due feeds with bounded concurrency and a per-host cap."""
+    """Checks due feeds with bounded concurrency; hands new articles to ``dispatch``.
+
+    ``dispatch`` None stores articles and leaves them pending, for a caller that processes
+    every pending article itself afterwards (the embedded runner).
+    """
 
     def __init__(
         self,
-        settings: Settings,
+        config: PollConfig,
         sessions: Sessions,
-        fetcher: Fetcher,
-        enqueue: Enqueue,
+        sources: FeedSources,
+        dispatch: Dispatch | None,
         *,
+        max_article_chars: int,
         clock: Clock = utcnow,
         rng: random.Random | None = None,
     ) -> None:
-        self.settings = settings
+        self.config = config
         self.sessions = sessions
-        self.fetcher = fetcher
-        self.enqueue = enqueue
+        self.sources = sources
+        self.dispatch = dispatch
+        self.max_article_chars = max_article_chars
         self.clock = clock
         self.rng = rng or random.Random()
-        self.limiter = HostLimiter(settings.fetch.per_host_concurrency)
-        self.policy = schedule_policy(settings)
+        self.policy = schedule_policy(config)
         self._rng_lock = threading.Lock()
 
     def poll_due(self, *, force: bool = False, limit: int = 1000) -> list[PollReport]:
         """Check every due feed once (``force``: every enabled feed), then sweep stale articles."""
         with self.sessions() as session:
-            lease = timedelta(seconds=self.settings.poll.lease_seconds)
+            lease = timedelta(seconds=self.config.lease_seconds)
             claims = feed_store.claim_due_feeds(
                 session, self.clock(), lease=lease, limit=limit, force=force
             )
-        with ThreadPoolExecutor(self.settings.poll.concurrency) as pool:
+        with ThreadPoolExecutor(self.config.concurrency) as pool:
             reports = list(pool.map(self.poll_feed, claims))
         self.requeue_stale()
         return reports
@@ -112,7 +112,7 @@ class Poller:
 
     def requeue_stale(self) -> int:
         """Re-enqueue pending articles whose message was never sent or may be lost."""
-        cutoff = self.clock() - timedelta(seconds=self.settings.poll.requeue_after_seconds)
+        cutoff = self.clock() - timedelta(seconds=self.config.requeue_after_seconds)
         with self.sessions() as session:
             ids = article_store.stale_pending_ids(
                 session, enqueued_before=cutoff, limit=REQUEUE_BATCH
@@ -123,33 +123,23 @@ class Poller:
         return len(ids)
 
     def _check(self, claim: FeedClaim) -> PollReport:
-        result = self._fetch(claim)
+        result = self.sources.fetch(claim.url, etag=claim.etag, last_modified=claim.last_modified)
         parsed = None
         if result.status != 304:
             parsed = parse_feed(
                 result.body,
                 content_type=result.content_type,
                 base_url=result.url,
-                max_entries=self.settings.poll.max_entries_per_fetch,
+                max_entries=self.config.max_entries_per_fetch,
                 now=self.clock(),
             )
-            if self.settings.fetch.full_text:
+            if self.sources.config.full_text:
                 parsed = self._with_full_text(claim.id, parsed)
         new_ids = self._store(claim, result, parsed)
         self._enqueue(new_ids)
         outcome = "not-modified" if parsed is None else "new"
         log.info("feed %s: %s, %d new or edited articles", claim.id, outcome, len(new_ids))
         return PollReport(claim.id, claim.url, outcome, len(new_ids))
-
-    def _fetch(self, claim: FeedClaim) -> FetchResult:
-        if is_local(claim.url):
-            return read_local_feed(
-                claim.url,
-                last_modified=claim.last_modified,
-                max_bytes=self.settings.fetch.max_body_bytes,
-            )
-        with self.limiter.slot(urlsplit(claim.url).hostname or ""):
-            return self.fetcher.fetch(claim.url, etag=claim.etag, last_modified=claim.last_modified)
 
     def _with_full_text(self, feed_id: int, parsed: ParsedFeed) -> ParsedFeed:
         """Replace short summaries of unseen entries by their page's main text.
@@ -168,8 +158,7 @@ class Poller:
         if not entry.link or len(entry.text) >= FULL_TEXT_BELOW_CHARS:
             return entry
         try:
-            with self.limiter.slot(urlsplit(entry.link).hostname or ""):
-                page = self.fetcher.fetch(entry.link)
+            page = self.sources.fetch_page(entry.link)
         except FeedError as exc:
             log.info("full text of %s not fetched, keeping the summary: %s", entry.link, exc)
             return entry
@@ -186,7 +175,7 @@ class Poller:
                     claim.id,
                     parsed.entries,
                     now=now,
-                    max_chars=self.settings.extract.max_article_chars,
+                    max_chars=self.max_article_chars,
                 )
             rhythm = article_store.recent_entry_times(session, claim.id, since=now - RHYTHM_WINDOW)
             feed_store.record_success(
@@ -245,12 +234,12 @@ class Poller:
             )
 
     def _enqueue(self, article_ids: Sequence[int]) -> None:
-        hand_off(self.sessions, self.enqueue, article_ids, self.clock())
+        if self.dispatch is not None:
+            hand_off(self.sessions, self.dispatch, article_ids, self.clock())
 
 
-def schedule_policy(settings: Settings) -> SchedulePolicy:
-    """The scheduler's bounds from configuration."""
-    poll = settings.poll
+def schedule_policy(poll: PollConfig) -> SchedulePolicy:
+    """The scheduler's bounds from the ``[poll]`` section."""
     return SchedulePolicy(
         min_interval=timedelta(seconds=poll.min_interval_seconds),
         max_interval=timedelta(seconds=poll.max_interval_seconds),
