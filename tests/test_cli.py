@@ -242,7 +242,7 @@ def test_cli_operator_adds_a_commitment_type_by_config(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert "humanitarian_aid" in {c["type"] for c in data["commitments"]}
-    assert data["extractor_version"].startswith("rules-1+")
+    assert data["extractor_version"].startswith("rules-2+")
 
 
 def test_cli_submit_inline_stores_extracts_and_reports_bad_lines(config: Path) -> None:

@@ -21,15 +21,18 @@ from worker.learn.corpus import labelled_articles, shared_dir, split_pairs
 pytestmark = pytest.mark.slow
 
 FLOORS = {
-    ("validation", "commitments_f1"): 0.0,
-    ("validation", "actor_accuracy"): 0.0,
-    ("validation", "status_accuracy"): 0.0,
-    ("validation", "entities_f1"): 0.0,
-    ("validation", "org_f1"): 0.0,
-    ("dev", "commitments_f1"): 0.0,
-    ("dev", "actor_accuracy"): 0.0,
-    ("dev", "status_accuracy"): 0.0,
-    ("feeds", "commitments_precision"): 0.0,
+    # cw-20261130 on validation: F1 0.509, actor 0.573, status 0.685, entities 0.854, ORG 0.733.
+    ("validation", "commitments_f1"): 0.49,
+    ("validation", "actor_accuracy"): 0.55,
+    ("validation", "status_accuracy"): 0.66,
+    ("validation", "entities_f1"): 0.84,
+    ("validation", "org_f1"): 0.71,
+    # On dev: F1 0.720, actor 0.778, status 0.778.
+    ("dev", "commitments_f1"): 0.70,
+    ("dev", "actor_accuracy"): 0.76,
+    ("dev", "status_accuracy"): 0.76,
+    # On feed summaries: 2 of 7 predicted commitments right.
+    ("feeds", "commitments_precision"): 0.25,
 }
 
 
