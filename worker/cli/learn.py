@@ -19,6 +19,16 @@ SPLIT_NOTES = {
     "feeds": "feed summaries from shared/feeds, labelled: short texts",
 }
 _FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+# Labelled files come in pairs: each --gold labels the articles of the --articles before it.
+_ARTICLES = click.option(
+    "--articles", multiple=True, type=_FILE, help="Articles JSONL (id, text, ...)."
+)
+_GOLD = click.option(
+    "--gold",
+    multiple=True,
+    type=_FILE,
+    help="Labels JSONL for the --articles before it, in the evaluate format (text or offsets).",
+)
 
 
 def _pairs(articles: tuple[Path, ...], gold: tuple[Path, ...]) -> list[Pair]:
@@ -35,14 +45,8 @@ def _pairs(articles: tuple[Path, ...], gold: tuple[Path, ...]) -> list[Pair]:
     type=click.Choice(SPLITS),
     help="A named split of the project's corpus (repeatable) [default: dev and validation].",
 )
-@click.option("--articles", multiple=True, type=_FILE, help="Articles JSONL (id, text, ...).")
-@click.option(
-    "--gold",
-    multiple=True,
-    type=_FILE,
-    help="Labels JSONL for the --articles before "
-    "it (text or offsets); only labelled articles are scored.",
-)
+@_ARTICLES
+@_GOLD
 @click.option(
     "--compare",
     type=_FILE,
@@ -107,13 +111,8 @@ def evaluate(
     type=click.Choice(("train",)),
     help="Train on the project's own training split (what the shipped models use).",
 )
-@click.option("--articles", multiple=True, type=_FILE, help="Articles JSONL (id, text, ...).")
-@click.option(
-    "--gold",
-    multiple=True,
-    type=_FILE,
-    help="Labels JSONL for the --articles before it, in the evaluate format (text or offsets).",
-)
+@_ARTICLES
+@_GOLD
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),

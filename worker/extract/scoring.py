@@ -159,7 +159,8 @@ def _entity_forms(extraction: Extraction) -> dict[str, set[str]]:
     return forms
 
 
-def _gold_forms(gold: GoldArticle, name: str) -> set[str]:
+def gold_forms(gold: GoldArticle, name: str) -> set[str]:
+    """The normalised forms of a gold entity by its canonical name (name and mentions)."""
     for entity in gold.entities:
         if entity.name == name:
             return {normalise_name(f) for f in (entity.name, *entity.mentions)}
@@ -188,7 +189,7 @@ def score_entities(gold: GoldArticle, extraction: Extraction) -> dict[str, Count
 
 def _actor_right(gold: GoldArticle, gc: GoldCommitment, forms: set[str]) -> bool:
     normalised = {normalise_name(f) for f in forms}
-    return any(normalised & _gold_forms(gold, name) for name in gc.right_actors)
+    return any(normalised & gold_forms(gold, name) for name in gc.right_actors)
 
 
 def score_article(gold: GoldArticle, text: str, extraction: Extraction) -> ArticleScore:

@@ -21,7 +21,13 @@ from worker.domain import ArticleText
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 from worker.extract.rules import RulesExtractor, publisher_of
-from worker.extract.scoring import GoldArticle, GoldCommitment, normalise_name, parse_gold
+from worker.extract.scoring import (
+    GoldArticle,
+    GoldCommitment,
+    gold_forms,
+    normalise_name,
+    parse_gold,
+)
 from worker.extract.sentences import Sentence, split_sentences
 from worker.learn.corpus import labelled_articles
 from worker.learn.linear import N_FEATURES, Features, LinearModel, fit
@@ -64,13 +70,6 @@ def _forms(entities: ArticleEntities) -> dict[str, set[str]]:
     return forms
 
 
-def _gold_forms(gold: GoldArticle, name: str) -> set[str]:
-    for entity in gold.entities:
-        if entity.name == name:
-            return {normalise_name(f) for f in (entity.name, *entity.mentions)}
-    return {normalise_name(name)}
-
-
 def _right(
     gold: GoldArticle,
     commitment: GoldCommitment,
@@ -79,7 +78,7 @@ def _right(
 ) -> list[Candidate]:
     """The candidates that are the gold actor, else any of its right actors (speaker, co-actors)."""
     for names in ((commitment.actor,), commitment.right_actors):
-        wanted = set().union(*(_gold_forms(gold, n) for n in names))
+        wanted = set().union(*(gold_forms(gold, n) for n in names))
         right = [c for c in candidates if forms.get(c.key, set()) & wanted]
         if right:
             return right
