@@ -1,8 +1,8 @@
 """Fixtures for the extractor: one spaCy load per session, and the shared evaluation set.
 
 The evaluation texts are news copyright and stay in ``../shared/eval/``: tests read them at run
-time and skip, saying why, when that directory is absent. Only the seed and the public-domain
-government texts are copied here (``data/``).
+time and skip, saying why, when that directory is absent (in CI, where it must be, they fail).
+Only the seed and the public-domain government texts are copied here (``data/``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import unavailable
 from worker.domain import ArticleText
 from worker.extract.rules import RulesExtractor
 
@@ -39,5 +40,5 @@ def black_sea() -> ArticleText:
 @pytest.fixture(scope="session")
 def eval_dir() -> Path:
     if not (EVAL / "dev.jsonl").is_file() or not (EVAL / "articles.jsonl").is_file():
-        pytest.skip(f"evaluation set not found at {EVAL} (it lives beside the repository)")
+        unavailable(f"evaluation set not found at {EVAL} (it lives beside the repository)")
     return EVAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.conftest import unavailable
 from worker.feeds.fetch import Fetcher, FetchSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +21,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = REPO_ROOT.parent / "shared" / "feeds"
 CORPUS_MISSING = f"feed corpus not found at {CORPUS_DIR} (it lives in ../shared/feeds)"
 SKIP = pytest.mark.skip(reason=CORPUS_MISSING)
+
+
+def _corpus_or_fail(feeds: list[CorpusFeed]) -> list[CorpusFeed]:
+    """In CI the corpus must be there: a missing one stops the run instead of skipping."""
+    if not feeds and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise pytest.UsageError(f"{CORPUS_MISSING} (CI requires it)")
+    return feeds
 
 
 @dataclass(frozen=True)
@@ -52,14 +61,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     Both skip with a clear reason when the corpus is absent.
     """
     if "encoded_feed" in metafunc.fixturenames:
-        encoded = [(f, KNOWN_WORDS[f.number]) for f in load_corpus() if f.number in KNOWN_WORDS]
+        corpus = _corpus_or_fail(load_corpus())
+        encoded = [(f, KNOWN_WORDS[f.number]) for f in corpus if f.number in KNOWN_WORDS]
         metafunc.parametrize(
             "encoded_feed",
             encoded or [pytest.param(None, marks=SKIP)],
             ids=[feed.path.stem for feed, _ in encoded] or None,
         )
     if "corpus_feed" in metafunc.fixturenames:
-        feeds = load_corpus()
+        feeds = _corpus_or_fail(load_corpus())
         if feeds:
             metafunc.parametrize("corpus_feed", feeds, ids=[feed.path.stem for feed in feeds])
         else:
@@ -89,7 +99,7 @@ def corpus() -> dict[str, CorpusFeed]:
     """The corpus by two-digit number; skips the test when the corpus is absent."""
     feeds = load_corpus()
     if not feeds:
-        pytest.skip(CORPUS_MISSING)
+        unavailable(CORPUS_MISSING)
     return {feed.number: feed for feed in feeds}
 
 
