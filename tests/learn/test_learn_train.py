@@ -130,3 +130,22 @@ def test_learned_extractor_without_models_is_a_config_error(tmp_path: Path) -> N
 
     with pytest.raises(ConfigError, match="holds no trained models"):
         load_extractor("learned", model_dir=tmp_path)
+
+
+def test_train_refuses_a_name_too_long_for_the_recorded_version(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--config",
+            "/dev/null",
+            "train",
+            "--split",
+            "train",
+            "--out",
+            str(tmp_path),
+            "--name",
+            "x" * 33,
+        ],
+    )
+    assert result.exit_code == 2
+    assert "1 to 32 letters" in result.output

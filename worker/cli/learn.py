@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -29,6 +30,16 @@ _GOLD = click.option(
     type=_FILE,
     help="Labels JSONL for the --articles before it, in the evaluate format (text or offsets).",
 )
+
+
+# The name goes into every stored commitment's extractor version (64 characters in the store).
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,32}")
+
+
+def _checked_name(value: str | None) -> str | None:
+    if value is not None and not _NAME.fullmatch(value):
+        raise click.BadParameter("use 1 to 32 letters, digits, '.', '_' or '-'")
+    return value
 
 
 def _pairs(articles: tuple[Path, ...], gold: tuple[Path, ...]) -> list[Pair]:
@@ -119,7 +130,12 @@ def evaluate(
     required=True,
     help="Folder for the trained set; point [extract] model_dir at it.",
 )
-@click.option("--name", help="Name recorded in the model card and the extractor version.")
+@click.option(
+    "--name",
+    callback=lambda _ctx, _param, value: _checked_name(value),
+    help="Name recorded in the model card and the extractor version (letters, digits, . _ -; "
+    "at most 32) [default: cw-<date>-<hash of the weights>].",
+)
 @pass_state
 def train(
     state: State,
