@@ -49,10 +49,13 @@ def _without_guesses(found: list[tuple[Commitment, bool]]) -> list[Commitment]:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the rules read in one sentence: its cues, masked regions and commitments."""
+    """What the rules read in one sentence: its mentions, cues, masked regions, whether it
+    forecasts (or restates a measure), and the commitments they make of it."""
 
+    mentions: tuple[Mention, ...] = ()
     hits: tuple[CueHit, ...] = ()
     regions: tuple[tuple[int, int], ...] = ()
+    forecast: bool = False
     commitments: tuple[Commitment, ...] = ()
 
 
@@ -88,30 +91,22 @@ class ArticleCommitments:
 
     def read(self, sentence: Sentence) -> Reading:
         """The sentence's cues and commitments, before its names join the discourse focus."""
-        return self._read(sentence, self._within(sentence))
-
-    def advance(self, sentence: Sentence, reading: Reading) -> None:
-        """After a sentence is read: its names and its first actor join the discourse focus."""
-        self._actors.remember(sentence.text, sentence.start, self._within(sentence))
-        if reading.commitments:
-            self._actors.focus.actor = reading.commitments[0].actor_key
-            self._actors.focus.actor_age = 0
-
-    def _within(self, sentence: Sentence) -> list[Mention]:
-        return [m for m in self._mentions if sentence.start <= m.start < sentence.end]
-
-    def _read(self, sentence: Sentence, mentions: list[Mention]) -> Reading:
+        mentions = [m for m in self._mentions if sentence.start <= m.start < sentence.end]
         if len(sentence.text) > MAX_SENTENCE_CHARS:
-            return Reading()
+            return Reading(tuple(mentions))
         regions = masked_regions(sentence.text, self._lex)
         hits = find_cues(sentence.text, self._lex, self._seen, self._topical, regions)
         self._seen |= {h.type for h in hits if h.strength >= 1.0}
-        found = (
-            []
-            if is_forecast(sentence.text, self._lex)
-            else self._commitments(sentence, mentions, hits, regions)
-        )
-        return Reading(tuple(hits), tuple(regions), tuple(found))
+        forecast = is_forecast(sentence.text, self._lex)
+        found = [] if forecast else self._commitments(sentence, mentions, hits, regions)
+        return Reading(tuple(mentions), tuple(hits), tuple(regions), forecast, tuple(found))
+
+    def advance(self, sentence: Sentence, reading: Reading) -> None:
+        """After a sentence is read: its names and its first actor join the discourse focus."""
+        self._actors.remember(sentence.text, sentence.start, list(reading.mentions))
+        if reading.commitments:
+            self._actors.focus.actor = reading.commitments[0].actor_key
+            self._actors.focus.actor_age = 0
 
     def _commitments(
         self,

@@ -60,6 +60,10 @@ class LinearModel:
         sums = [self._by_bucket[buckets(row)].sum(axis=0) for row in rows]
         return np.asarray(sums, np.float64).reshape(len(rows), -1) + self.intercept
 
+    def independent_probabilities(self, rows: Sequence[Features]) -> NDArray[np.float64]:
+        """Each row of weights as its own binary model (one per type): a sigmoid per column."""
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(rows))))
+
     def probabilities(self, rows: Sequence[Features]) -> NDArray[np.float64]:
         """One probability per class (in ``classes`` order) for each row, binary or not."""
         logits = self.logits(rows)

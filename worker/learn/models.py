@@ -38,7 +38,7 @@ class TrainedModels:
 
     def type_probabilities(self, rows: list[Features]) -> NDArray[np.float64]:
         """P(type) per row and type, each type on its own (a sentence may carry several)."""
-        return np.asarray(1.0 / (1.0 + np.exp(-self.types.logits(rows))))
+        return self.types.independent_probabilities(rows)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -147,10 +147,6 @@ def fit_types(
     return LinearModel(tuple(types), np.vstack(coefs), np.concatenate(intercepts))
 
 
-def _probabilities(model: LinearModel, rows: Sequence[Features]) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-model.logits(rows)))
-
-
 def out_of_fold(
     examples: Examples, types: Sequence[str], c: float = C, folds: int = FOLDS
 ) -> np.ndarray:
@@ -171,7 +167,7 @@ def out_of_fold(
             types,
             c,
         )
-        result[test] = _probabilities(model, [examples.type_rows[i] for i in test])
+        result[test] = model.independent_probabilities([examples.type_rows[i] for i in test])
     return result
 
 

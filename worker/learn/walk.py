@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from worker.domain import Commitment, Mention
 from worker.extract.actors import FOCUS_SENTENCES, Attribution
 from worker.extract.commitments import MAX_SENTENCE_CHARS, ArticleCommitments, Reading
-from worker.extract.cues import CueHit, clause_bounds, find_cues, inside, is_forecast, status_of
+from worker.extract.cues import CueHit, clause_bounds, find_cues, inside, status_of
 from worker.extract.entities import ArticleEntities
 from worker.extract.lexicon import Lexicon
 from worker.extract.sentences import Sentence
@@ -25,15 +25,25 @@ from worker.learn.features import around, conjoin, sentence_words, shape, words
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One sentence with what the decisions about it read."""
+    """One sentence with what the decisions about it read: the rules' reading, the mentions
+    outside masked clauses (the actor and target candidates) and the type features."""
 
     sentence: Sentence
-    mentions: tuple[Mention, ...]
-    hits: tuple[CueHit, ...]
-    regions: tuple[tuple[int, int], ...]
-    rules: tuple[Commitment, ...]
-    type_features: tuple[str, ...]
     reading: Reading
+    mentions: tuple[Mention, ...]
+    type_features: tuple[str, ...]
+
+    @property
+    def hits(self) -> tuple[CueHit, ...]:
+        return self.reading.hits
+
+    @property
+    def regions(self) -> tuple[tuple[int, int], ...]:
+        return self.reading.regions
+
+    @property
+    def rules(self) -> tuple[Commitment, ...]:
+        return self.reading.commitments
 
     def cue_at(self, kind: str) -> int:
         """Where the type is cued: its first cue, else the first cue of any type, else 0."""
@@ -60,7 +70,6 @@ class ArticleWalk:
         self._rules = ArticleCommitments(lexicon, entities, publisher)
         self._actors = self._rules.actors
         self._targets = Targets(lexicon, {e.key for e in entities.entities})
-        self._mentions = sorted(entities.mentions, key=lambda m: m.start)
         self._types = {e.key: e.type for e in entities.entities}
         self._roles = {e.key for e in entities.entities if e.roles}
         self._counts = Counter(m.entity_key for m in entities.mentions)
@@ -77,21 +86,11 @@ class ArticleWalk:
             self._rules.advance(sentence, reading)
             self._index += 1
             return None
-        mentions = tuple(m for m in self._mentions if sentence.start <= m.start < sentence.end)
-        regions = list(reading.regions)
-        unmasked = tuple(m for m in mentions if not inside(m.start - sentence.start, regions))
-        hits = list(reading.hits)
-        features = self._type_features(sentence.text, hits, regions, mentions, reading)
-        self._previous_cues = frozenset(h.type for h in hits)
-        return Step(
-            sentence,
-            unmasked,
-            tuple(hits),
-            tuple(regions),
-            reading.commitments,
-            tuple(features),
-            reading,
-        )
+        start, regions = sentence.start, list(reading.regions)
+        unmasked = tuple(m for m in reading.mentions if not inside(m.start - start, regions))
+        features = self._type_features(sentence.text, reading)
+        self._previous_cues = frozenset(h.type for h in reading.hits)
+        return Step(sentence, reading, unmasked, tuple(features))
 
     def settle(self, step: Step | None, sentence: Sentence) -> None:
         """After the sentence's commitments are decided: the discourse focus moves on."""
@@ -101,23 +100,18 @@ class ArticleWalk:
 
     # --- types ----------------------------------------------------------------------------
 
-    def _type_features(
-        self,
-        text: str,
-        hits: list[CueHit],
-        regions: list[tuple[int, int]],
-        mentions: tuple[Mention, ...],
-        reading: Reading,
-    ) -> list[str]:
+    def _type_features(self, text: str, reading: Reading) -> list[str]:
+        hits = reading.hits
+        kinds = (self._types.get(m.entity_key, "") for m in reading.mentions)
         found = sentence_words(text)
-        found += shape(text, (self._types.get(m.entity_key, "") for m in mentions), self._index)
+        found += shape(text, kinds, self._index)
         found += [f"cue={h.type}" for h in hits]
         found += [f"cue={h.type}:{h.strength}" for h in hits]
         found += ["nocue"] if not hits else []
-        if regions:
+        if reading.regions:
             unmasked = {h.type for h in find_cues(text, self._lex, set(), True, [])}
             found += [f"masked={t}" for t in unmasked - {h.type for h in hits}]
-        found += ["forecast"] if is_forecast(text, self._lex) else []
+        found += ["forecast"] if reading.forecast else []
         found += [f"prevcue={t}" for t in self._previous_cues]
         found += [
             f"rst={r.name}" for r in self._lex.statuses if any(c.search(text) for c in r.cues)
