@@ -149,3 +149,13 @@ def test_train_refuses_a_name_too_long_for_the_recorded_version(tmp_path: Path) 
     )
     assert result.exit_code == 2
     assert "1 to 32 letters" in result.output
+
+
+def test_evaluate_without_the_shared_data_says_where_it_looked() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["--config", "/dev/null", "evaluate", "--split", "validation"],
+        env={"COMMITWATCH_SHARED_DIR": "/nonexistent/shared"},
+    )
+    assert result.exit_code == 1
+    assert "shared data not found at /nonexistent/shared" in result.output

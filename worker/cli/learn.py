@@ -42,6 +42,13 @@ def _checked_name(value: str | None) -> str | None:
     return value
 
 
+def _split_pairs(splits: tuple[str, ...]) -> dict[str, list[Pair]]:
+    try:
+        return {s: split_pairs(s) for s in splits}
+    except FileNotFoundError as exc:  # no ../shared beside the checkout
+        raise click.ClickException(str(exc)) from None
+
+
 def _pairs(articles: tuple[Path, ...], gold: tuple[Path, ...]) -> list[Pair]:
     if len(articles) != len(gold):
         raise click.UsageError("give one --gold for each --articles, in the same order")
@@ -87,8 +94,8 @@ def evaluate(
     """Score the extractor against hand-made labels, one report per split or labels file."""
     from worker.evaluate import compare_labels, evaluate_labelled, render_report
 
-    named = {s: split_pairs(s) for s in splits or (() if articles else ("dev", "validation"))}
-    named |= {f"{g}": [(a, g)] for a, g in _pairs(articles, gold)}
+    named = _split_pairs(splits or (() if articles else ("dev", "validation")))
+    named |= {str(g): [(a, g)] for a, g in _pairs(articles, gold)}
     extractor = None if compare else state.runtime_extractor(name)
     reports = {}
     try:
@@ -148,7 +155,8 @@ def train(
     """Train the learned extractor's models from labelled articles."""
     from worker.learn.train import train_from_files
 
-    pairs = [p for s in splits for p in split_pairs(s)] + _pairs(articles, gold)
+    pairs = [p for found in _split_pairs(splits).values() for p in found]
+    pairs += _pairs(articles, gold)
     if not pairs:
         raise click.UsageError("give --split train or at least one --articles/--gold pair")
     click.echo(f"training on {len(pairs)} labels file(s) ...", err=True)

@@ -140,13 +140,10 @@ def split_pairs(split: str, shared: Path | None = None) -> list[Pair]:
 
 
 def _feed_articles(feeds: Path) -> Path:
-    from worker.learn.feed_entries import feed_entries
+    """The feed entries rebuilt into one file of the temp folder, rewritten on each use."""
+    from worker.learn.feed_entries import write_feed_entries
 
-    handle, name = tempfile.mkstemp(prefix="commitwatch-feed-entries-", suffix=".jsonl")
-    with os.fdopen(handle, "w", encoding="utf-8") as sink:
-        for row in feed_entries(feeds):
-            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return Path(name)
+    return write_feed_entries(feeds, Path(tempfile.gettempdir()) / "commitwatch-feed-entries.jsonl")
 
 
 def as_extraction(row: Row, text: str) -> Extraction:

@@ -9,6 +9,7 @@ into them by offsets. Run: ``python -m worker.learn.feed_entries FEEDS_DIR OUT.j
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -53,11 +54,18 @@ def feed_entries(feeds_dir: Path) -> Iterator[dict[str, Any]]:
                 }
 
 
-def main(argv: list[str]) -> int:
-    feeds_dir, out = Path(argv[0]), Path(argv[1])
-    with out.open("w", encoding="utf-8") as sink:
+def write_feed_entries(feeds_dir: Path, out: Path) -> Path:
+    """The entries as an articles file at ``out``, replaced whole (readers never see half)."""
+    partial = out.with_name(f"{out.name}.{os.getpid()}.partial")
+    with partial.open("w", encoding="utf-8") as sink:
         for row in feed_entries(feeds_dir):
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+    partial.replace(out)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    write_feed_entries(Path(argv[0]), Path(argv[1]))
     return 0
 
 
